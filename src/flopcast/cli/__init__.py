@@ -1,0 +1,1 @@
+"""The ``flopcast`` command: thin wrappers that call the layers below."""

@@ -1,0 +1,199 @@
+"""``flopcast run``, ``flopcast check`` and ``--version``.
+
+Any :class:`~flopcast.errors.FlopcastError` ends the command with its one-paragraph message
+on stderr and exit status 2, never a traceback (click's own usage errors also exit 2).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from flopcast import __version__
+from flopcast.errors import FlopcastError, InputError
+from flopcast.scenario.evaluate import DEFAULT_SAMPLES, ScenarioResult, evaluate
+from flopcast.scenario.loader import load_scenario
+
+#: File name endings searched for claim files inside folders.
+CLAIM_FILE_SUFFIXES = (".yaml", ".yml")
+
+
+class _Group(click.Group):
+    """Turns user errors into a message and exit status 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except FlopcastError as err:
+            click.echo(f"error: {err}", err=True)
+            ctx.exit(2)
+
+
+def _sampling_options(function: Any) -> Any:
+    function = click.option(
+        "--seed", default=0, show_default=True, type=int, help="Seed of the random generator."
+    )(function)
+    return click.option(
+        "--samples",
+        default=DEFAULT_SAMPLES,
+        show_default=True,
+        type=click.IntRange(min=2),
+        help="Samples drawn per input.",
+    )(function)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="flopcast")
+def cli() -> None:
+    """Estimate, plan and check AI training systems with units and uncertainty."""
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=str))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "json", "markdown"]),
+    default="table",
+    show_default=True,
+)
+@_sampling_options
+def run(file: str, output_format: str, samples: int, seed: int) -> None:
+    """Evaluate the scenario FILE: every output with its median, 90% interval and drivers."""
+    result = evaluate(load_scenario(file), samples=samples, seed=seed)
+    if output_format == "json":
+        from flopcast.report.data import scenario_data
+
+        click.echo(json.dumps(scenario_data(result), indent=2))
+    elif output_format == "markdown":
+        from flopcast.report.text import markdown
+
+        click.echo(markdown(result), nl=False)
+    else:
+        from flopcast.report.text import print_table
+
+        print_table(result, sys.stdout)
+    failed = [o for o in result.outputs if o.claim is not None and not o.claim.held]
+    sys.exit(1 if failed else 0)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+@_sampling_options
+def check(paths: tuple[str, ...], output_format: str, samples: int, seed: int) -> None:
+    """Check the claims in PATHS (claim files, or folders searched for them).
+
+    Exit status 0 only when every claim holds; 1 when some claim fails; 2 when a file could
+    not be evaluated or no claim was found. The last line is ``N claims: H held, F failed``.
+    """
+    results: list[ScenarioResult] = []
+    errors: list[FlopcastError] = []
+    for file, explicit in _claim_files(paths, errors):
+        try:
+            scenario = load_scenario(file)
+            if not scenario.claims:
+                if explicit:
+                    raise InputError(
+                        "expected at least one output with an 'expect' block",
+                        file=file,
+                        field="outputs",
+                    )
+                continue
+            results.append(evaluate(scenario, samples=samples, seed=seed))
+        except FlopcastError as err:
+            errors.append(err.located(file=file))
+    verdicts = [(result, output) for result in results for output in result.outputs if output.claim]
+    held = sum(1 for _, output in verdicts if output.claim and output.claim.held)
+    line = f"{len(verdicts)} claims: {held} held, {len(verdicts) - held} failed"
+    if errors:
+        line += f", {len(errors)} errors"
+    if output_format == "json":
+        _print_check_json(verdicts, errors, line)
+    else:
+        _print_check_text(verdicts, errors, line)
+    if errors or not verdicts:
+        if not verdicts and not errors:
+            click.echo(f"error: no claim files found in {', '.join(paths)}", err=True)
+        sys.exit(2)
+    sys.exit(0 if held == len(verdicts) else 1)
+
+
+def _claim_files(paths: tuple[str, ...], errors: list[FlopcastError]) -> list[tuple[str, bool]]:
+    """(file, given explicitly) for each path; folders are searched recursively."""
+    found: list[tuple[str, bool]] = []
+    for path in paths:
+        folder = Path(path)
+        if folder.is_dir():
+            found += sorted(
+                (str(file), False)
+                for file in folder.rglob("*")
+                if file.suffix in CLAIM_FILE_SUFFIXES and file.is_file()
+            )
+        elif folder.exists():
+            found.append((path, True))
+        else:
+            errors.append(InputError("no such file or folder", file=path))
+    return found
+
+
+def _print_check_text(
+    verdicts: list[tuple[ScenarioResult, Any]], errors: list[FlopcastError], line: str
+) -> None:
+    from flopcast.report.text import verdict_word
+
+    for result, output in verdicts:
+        label = result.scenario.id or Path(result.scenario.path).stem
+        click.echo(
+            f"{verdict_word(output.claim.held):6} {label} {output.definition.name}: "
+            f"{output.claim.reason}"
+        )
+    for err in errors:
+        click.echo(f"ERROR  {err}", err=True)
+    click.echo(line)
+
+
+def _print_check_json(
+    verdicts: list[tuple[ScenarioResult, Any]], errors: list[FlopcastError], line: str
+) -> None:
+    from flopcast.report.data import claim_data
+
+    claims = [
+        {
+            "file": result.scenario.path,
+            "id": result.scenario.id,
+            "output": output.definition.name,
+            **claim_data(output, output.claim),
+        }
+        for result, output in verdicts
+    ]
+    held = sum(1 for claim in claims if claim["held"])
+    document = {
+        "claims": claims,
+        "errors": [
+            {"file": err.file, "field": err.field, "message": err.message} for err in errors
+        ],
+        "summary": {
+            "claims": len(claims),
+            "held": held,
+            "failed": len(claims) - held,
+            "errors": len(errors),
+            "line": line,
+        },
+    }
+    click.echo(json.dumps(document, indent=2))
+
+
+def main() -> None:
+    """Console entry point."""
+    cli()

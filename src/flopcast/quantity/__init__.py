@@ -1,0 +1,1 @@
+"""Units, uncertain values, distributions, summaries and sensitivity (no domain knowledge)."""

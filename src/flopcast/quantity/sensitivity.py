@@ -1,0 +1,71 @@
+"""Which input drives the spread of an output.
+
+Two methods, chosen per output by the evaluator:
+
+* **Exact log-variance shares.** When the output is a product of powers of independent inputs,
+  ``y = c * prod(x_i ** e_i)``, then ``var(log y) = sum(e_i**2 var(log x_i))``, so input ``i``
+  drives the share ``e_i**2 var(log x_i) / var(log y)`` exactly. This applies when every
+  input with spread is lognormal (point values contribute nothing).
+* **Rank-based first-order shares** otherwise: the squared Spearman rank correlation of the
+  output with each input (computed with ``scipy.stats.rankdata``). For independent inputs and
+  a monotone additive response on the rank scale these are the first-order variance shares
+  (Saltelli et al., *Global Sensitivity Analysis: The Primer*, 2008, sec. 1.2); whatever they
+  leave unexplained (interactions, non-monotone effects) is reported as ``unexplained``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+#: Rank correlations use at most this many samples: ranks of 1e5 samples give shares to
+#: about +/-0.003 (the sd of a correlation estimate is ~1/sqrt(n)), at a tenth of the cost.
+RANK_SAMPLE_LIMIT = 100_000
+
+
+@dataclass(frozen=True, kw_only=True)
+class Sensitivity:
+    """Shares of an output's spread, largest first."""
+
+    method: str
+    """``"log-variance"`` (exact) or ``"rank"`` (squared Spearman correlation)."""
+    shares: tuple[tuple[str, float], ...]
+    """(input name, share in [0, 1]) pairs, ranked by share."""
+    unexplained: float = 0.0
+    """Share not attributed to any single input (0 for the exact method)."""
+
+
+def log_variance_shares(
+    exponents: Mapping[str, float], log_sigmas: Mapping[str, float]
+) -> Sensitivity:
+    """Exact shares for ``y = c * prod(x_i ** e_i)`` with ``log x_i ~ Normal(., sigma_i)``."""
+    contributions = {name: (exponents[name] * log_sigmas[name]) ** 2 for name in exponents}
+    total = sum(contributions.values())
+    if total == 0:
+        return Sensitivity(method="log-variance", shares=())
+    ranked = sorted(contributions.items(), key=lambda item: -item[1])
+    shares = tuple((name, value / total) for name, value in ranked if value > 0)
+    return Sensitivity(method="log-variance", shares=shares)
+
+
+def rank_shares(output: np.ndarray, inputs: Mapping[str, np.ndarray]) -> Sensitivity:
+    """Squared Spearman correlations of ``output`` with each sampled input."""
+    from scipy.stats import rankdata  # heavy import, only when an output needs it
+
+    count = min(output.size, RANK_SAMPLE_LIMIT)
+    output_ranks = rankdata(output[:count])
+    if np.ptp(output_ranks) == 0 or not inputs:
+        return Sensitivity(method="rank", shares=())
+    squared = {}
+    for name, values in inputs.items():
+        input_ranks = rankdata(np.broadcast_to(values, output.shape)[:count])
+        squared[name] = float(np.corrcoef(output_ranks, input_ranks)[0, 1] ** 2)
+    ranked = sorted(squared.items(), key=lambda item: -item[1])
+    explained = sum(squared.values())
+    return Sensitivity(
+        method="rank",
+        shares=tuple(ranked),
+        unexplained=max(0.0, 1.0 - explained),
+    )

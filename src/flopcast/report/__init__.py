@@ -1,0 +1,1 @@
+"""Present results: plain data for JSON, rich tables for the terminal, Markdown for posts."""

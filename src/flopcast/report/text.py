@@ -1,0 +1,109 @@
+"""Terminal tables (rich) and Markdown for scenario results."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from flopcast.quantity.format import format_value
+from flopcast.quantity.units import format_unit
+from flopcast.scenario.evaluate import OutputResult, ScenarioResult
+
+#: Sensitivity shares below this are left out of the one-line summary.
+SHARE_SHOWN = 0.01
+
+
+def verdict_word(held: bool) -> str:
+    """The word printed before a claim line."""
+    return "HELD" if held else "FAILED"
+
+
+def sensitivity_text(output: OutputResult) -> str:
+    """``duration 85%, utilization 15%`` (ranked), or ``-`` when there is no spread."""
+    parts = [
+        f"{name} {share:.0%}" for name, share in output.sensitivity.shares if share >= SHARE_SHOWN
+    ]
+    if output.sensitivity.unexplained >= SHARE_SHOWN:
+        parts.append(f"(interactions {output.sensitivity.unexplained:.0%})")
+    return ", ".join(parts) or "-"
+
+
+def _interval(low: float, high: float, unit: str) -> str:
+    return f"{format_value(low, unit)} to {format_value(high, unit)}"
+
+
+def print_table(result: ScenarioResult, stream: TextIO) -> None:
+    """Inputs, outputs and claims as rich tables on ``stream``."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(file=stream, width=max(120, Console(file=stream).width))
+    scenario = result.scenario
+    heading = f"{scenario.id}: {scenario.title}" if scenario.id else scenario.title
+    console.print(f"[bold]{heading}[/bold]  ({result.samples:,} samples, seed {result.seed})")
+    inputs = Table("input", "value (90% interval)", "source", title="Inputs", title_justify="left")
+    for item in result.inputs:
+        unit = format_unit(item.definition.unit)
+        shown = (
+            format_value(item.summary.median, unit)
+            if item.summary.is_point
+            else _interval(item.summary.p5, item.summary.p95, unit)
+        )
+        inputs.add_row(item.definition.name, shown, item.definition.source)
+    console.print(inputs)
+    outputs = Table(
+        "output", "median", "90% interval", "driven by", title="Outputs", title_justify="left"
+    )
+    for output in result.outputs:
+        summary = output.summary
+        outputs.add_row(
+            output.definition.name,
+            format_value(summary.median, output.unit_text),
+            "-" if summary.is_point else _interval(summary.p5, summary.p95, output.unit_text),
+            sensitivity_text(output),
+        )
+    console.print(outputs)
+    for output in result.outputs:
+        if output.claim is not None:
+            style = "green" if output.claim.held else "red"
+            console.print(
+                f"[{style}]{verdict_word(output.claim.held)}[/{style}] "
+                f"{output.definition.name}: {output.claim.reason}"
+            )
+
+
+def markdown(result: ScenarioResult) -> str:
+    """The same content as Markdown tables, for issues and posts."""
+    scenario = result.scenario
+    heading = f"{scenario.id}: {scenario.title}" if scenario.id else scenario.title
+    lines = [f"## {heading}", "", f"{result.samples:,} samples, seed {result.seed}.", ""]
+    lines += ["| input | value (90% interval) | source |", "|---|---|---|"]
+    for item in result.inputs:
+        unit = format_unit(item.definition.unit)
+        shown = (
+            format_value(item.summary.median, unit)
+            if item.summary.is_point
+            else _interval(item.summary.p5, item.summary.p95, unit)
+        )
+        lines.append(f"| `{item.definition.name}` | {shown} | {_cell(item.definition.source)} |")
+    lines += ["", "| output | median | 90% interval | driven by |", "|---|---|---|---|"]
+    for output in result.outputs:
+        summary = output.summary
+        interval = "-" if summary.is_point else _interval(summary.p5, summary.p95, output.unit_text)
+        lines.append(
+            f"| `{output.definition.name}` | {format_value(summary.median, output.unit_text)} "
+            f"| {interval} | {sensitivity_text(output)} |"
+        )
+    claims = [output for output in result.outputs if output.claim is not None]
+    if claims:
+        lines += ["", "### Claims", ""]
+    for output in claims:
+        assert output.claim is not None and output.definition.expect is not None
+        lines.append(f"> {output.definition.expect.quote}")
+        lines.append("")
+        lines.append(f"**{verdict_word(output.claim.held)}**: {output.claim.reason}.")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")

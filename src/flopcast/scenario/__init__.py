@@ -1,0 +1,1 @@
+"""Scenario and claim files: load, check, evaluate safely, and judge claims."""

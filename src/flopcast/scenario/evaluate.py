@@ -1,0 +1,175 @@
+"""Evaluate a loaded scenario: sample inputs once, compute outputs, summarise, check claims.
+
+Each input is sampled once per run, in file order, from one seeded generator, so a name used
+twice is the same samples (``a - a`` is exactly 0) and a run is reproducible from its seed.
+Outputs are computed in dependency order over whole sample arrays (no loop over samples).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pint
+
+from flopcast.errors import ExpressionError, FlopcastError, UnitError
+from flopcast.quantity.distributions import log_sigma
+from flopcast.quantity.sensitivity import Sensitivity, log_variance_shares, rank_shares
+from flopcast.quantity.summary import DEFAULT_PERCENTILES, Summary, summarize
+from flopcast.quantity.units import Quantity, convert, format_unit
+from flopcast.scenario.claims import ClaimResult, check_claim
+from flopcast.scenario.expr import Value
+from flopcast.scenario.functions import FUNCTIONS
+from flopcast.scenario.model import InputDef, OutputDef, Scenario
+
+#: Samples drawn when none are asked for: enough for percentiles to ~1% at the tails.
+DEFAULT_SAMPLES = 20_000
+
+
+@dataclass(frozen=True, kw_only=True)
+class InputResult:
+    """An input as used in a run."""
+
+    definition: InputDef
+    """The input's definition (name, distribution, unit, source)."""
+    summary: Summary
+    """Its sampled summary, in its unit."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class OutputResult:
+    """An output of a run."""
+
+    definition: OutputDef
+    """The output's definition (name, expression, unit, claim)."""
+    unit_text: str
+    """Unit the summary is in, as text."""
+    summary: Summary
+    """Median, mean and percentiles."""
+    sensitivity: Sensitivity
+    """Which inputs drive its spread."""
+    inputs: tuple[str, ...]
+    """Every input it reads, directly or through other outputs."""
+    claim: ClaimResult | None
+    """The verdict, when the output is a claim."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScenarioResult:
+    """Everything a run computed, for reports."""
+
+    scenario: Scenario
+    samples: int
+    seed: int
+    inputs: tuple[InputResult, ...]
+    outputs: tuple[OutputResult, ...]
+
+
+def evaluate(
+    scenario: Scenario,
+    *,
+    samples: int = DEFAULT_SAMPLES,
+    seed: int = 0,
+    percentiles: Sequence[float] = DEFAULT_PERCENTILES,
+) -> ScenarioResult:
+    """Run ``scenario`` with ``samples`` draws per input from a generator seeded with ``seed``."""
+    if samples < 2:
+        raise ValueError(f"samples must be at least 2, got {samples}")
+    rng = np.random.default_rng(seed)
+    drawn = {
+        name: Quantity(definition.distribution.sample(rng, samples), definition.unit)
+        for name, definition in scenario.inputs.items()
+    }
+    values: dict[str, Value] = {name: Value(q, {name: 1.0}) for name, q in drawn.items()}
+    for name in scenario.order:
+        try:
+            values[name] = _compute(scenario.outputs[name], values)
+        except FlopcastError as err:
+            raise err.located(file=scenario.path, field=f"outputs.{name}") from None
+    input_results = tuple(
+        InputResult(definition=d, summary=summarize(drawn[n].magnitude, percentiles))
+        for n, d in scenario.inputs.items()
+    )
+    output_results = tuple(
+        _output_result(scenario, scenario.outputs[name], values, drawn, percentiles)
+        for name in scenario.outputs
+    )
+    return ScenarioResult(
+        scenario=scenario,
+        samples=samples,
+        seed=seed,
+        inputs=input_results,
+        outputs=output_results,
+    )
+
+
+def _compute(output: OutputDef, values: dict[str, Value]) -> Value:
+    value = output.expression.evaluate(values.__getitem__, FUNCTIONS)
+    quantity = value.quantity
+    if output.unit is not None:
+        try:
+            quantity = convert(quantity, output.unit)
+        except UnitError as err:
+            raise err.located(field=f"outputs.{output.name}.unit") from None
+    else:
+        quantity = quantity.to_reduced_units()
+    magnitude = np.asarray(quantity.magnitude, dtype=float)
+    bad = int(np.size(magnitude) - np.count_nonzero(np.isfinite(magnitude)))
+    if bad:
+        raise ExpressionError(
+            f"{bad} samples are not finite (a division by zero, overflow or log of 0?)",
+            field=f"outputs.{output.name}.expr",
+        )
+    return Value(quantity, value.monomial)
+
+
+def _output_result(
+    scenario: Scenario,
+    output: OutputDef,
+    values: dict[str, Value],
+    drawn: dict[str, pint.Quantity],
+    percentiles: Sequence[float],
+) -> OutputResult:
+    value = values[output.name]
+    magnitude = value.quantity.magnitude
+    summary = summarize(magnitude, percentiles)
+    inputs = tuple(sorted(scenario.input_dependencies[output.name]))
+    sensitivity = _sensitivity(scenario, value, inputs, drawn, summary)
+    claim = None
+    if output.expect is not None:
+        in_claim_unit = convert(value.quantity, output.expect.unit).magnitude
+        claim = check_claim(output.expect, in_claim_unit, summarize(in_claim_unit, percentiles))
+    return OutputResult(
+        definition=output,
+        unit_text=format_unit(value.quantity.units),
+        summary=summary,
+        sensitivity=sensitivity,
+        inputs=inputs,
+        claim=claim,
+    )
+
+
+def _sensitivity(
+    scenario: Scenario,
+    value: Value,
+    inputs: tuple[str, ...],
+    drawn: dict[str, pint.Quantity],
+    summary: Summary,
+) -> Sensitivity:
+    """Exact log-variance shares when possible, else rank-based shares."""
+    if summary.is_point:
+        return Sensitivity(method="none", shares=())
+    if value.monomial is not None:
+        sigmas = {name: log_sigma(scenario.inputs[name].distribution) for name in value.monomial}
+        if all(sigma is not None for sigma in sigmas.values()):
+            return log_variance_shares(
+                value.monomial, {name: float(s or 0.0) for name, s in sigmas.items()}
+            )
+    sampled = {
+        name: np.asarray(drawn[name].magnitude)
+        for name in inputs
+        if np.ndim(drawn[name].magnitude) > 0
+    }
+    # Not a point, so the output is a full sample array.
+    return rank_shares(np.asarray(value.quantity.magnitude, dtype=float), sampled)

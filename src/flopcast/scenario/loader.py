@@ -1,0 +1,241 @@
+"""Read a scenario or claim file: YAML -> checked shape -> distributions and expressions.
+
+Every failure is a :class:`~flopcast.errors.FlopcastError` naming the file and the field
+(``inputs.duration.range[0]``, ``outputs.compute.expr``) and what was expected. YAML is read
+with ``yaml.safe_load``, which builds only plain data (no Python objects, no code).
+"""
+
+from __future__ import annotations
+
+import difflib
+import keyword
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from flopcast.errors import CycleError, FlopcastError, InputError, UnitError, UnknownNameError
+from flopcast.quantity.units import DIMENSIONLESS, parse_quantity, parse_unit
+from flopcast.scenario.expr import parse_expression
+from flopcast.scenario.functions import FUNCTIONS
+from flopcast.scenario.inputs import build_distribution
+from flopcast.scenario.model import Expectation, InputDef, OutputDef, Scenario
+from flopcast.scenario.schema import ExpectSpec, OutputSpec, ScenarioSpec
+
+#: Largest scenario file read, in bytes; a real one is a few kB.
+MAX_FILE_BYTES = 1_000_000
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Load and check a scenario file; raises FlopcastError subclasses on bad input."""
+    name = str(path)
+    try:
+        return _load(name, read_yaml(name))
+    except FlopcastError as err:
+        raise err.located(file=name) from None
+
+
+def read_yaml(name: str) -> Any:
+    """The YAML document in file ``name`` as plain data."""
+    file = Path(name)
+    try:
+        if file.stat().st_size > MAX_FILE_BYTES:
+            raise InputError(f"file is larger than {MAX_FILE_BYTES} bytes", file=name)
+        text = file.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise InputError("file not found", file=name) from None
+    except IsADirectoryError:
+        raise InputError("expected a file, found a directory", file=name) from None
+    except PermissionError:
+        raise InputError("file cannot be read (permission denied)", file=name) from None
+    except UnicodeDecodeError as err:
+        raise InputError(
+            f"expected UTF-8 YAML text, found undecodable bytes at offset {err.start}", file=name
+        ) from None
+    if "\x00" in text:
+        raise InputError("expected YAML text, found NUL bytes (a binary file?)", file=name)
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(err, "problem", None) or "not valid YAML"
+        raise InputError(f"invalid YAML{where}: {problem}", file=name) from None
+    except RecursionError:
+        raise InputError("YAML is nested too deeply", file=name) from None
+
+
+def _load(name: str, data: Any) -> Scenario:
+    if not isinstance(data, dict):
+        found = "an empty file" if data is None else f"a {type(data).__name__}"
+        raise InputError(f"expected a mapping with 'title', 'inputs' and 'outputs', got {found}")
+    try:
+        spec = ScenarioSpec.model_validate(data)
+    except ValidationError as err:
+        first = err.errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
+        more = f" (and {err.error_count() - 1} more problems)" if err.error_count() > 1 else ""
+        raise InputError(f"{first['msg']}{more}", field=field or None) from None
+    inputs = {key: _input(key, value) for key, value in spec.inputs.items()}
+    outputs = {key: _output(key, value) for key, value in spec.outputs.items()}
+    _check_names(inputs, outputs)
+    order = _topological_order(outputs)
+    return Scenario(
+        path=name,
+        title=spec.title,
+        id=spec.id,
+        description=spec.description,
+        source=spec.source,
+        inputs=inputs,
+        outputs=outputs,
+        order=order,
+        input_dependencies=_input_dependencies(inputs, outputs, order),
+    )
+
+
+def _valid_name(name: str, section: str) -> None:
+    if not name.isidentifier() or keyword.iskeyword(name) or name.startswith("__"):
+        raise InputError(
+            "expected a name of letters, digits and underscores, not starting with a digit, "
+            "'__' or a Python keyword",
+            field=f"{section}.{name}",
+        )
+    if name in FUNCTIONS:
+        raise InputError(f"{name!r} is the name of a function", field=f"{section}.{name}")
+
+
+def _input(name: str, spec: Any) -> InputDef:
+    _valid_name(name, "inputs")
+    try:
+        distribution, unit = build_distribution(spec)
+    except FlopcastError as err:
+        err.field = f"inputs.{name}" + (f".{err.field}" if err.field else "")
+        raise
+    return InputDef(
+        name=name, distribution=distribution, unit=unit, source=spec.source, note=spec.note
+    )
+
+
+def _output(name: str, spec: OutputSpec) -> OutputDef:
+    _valid_name(name, "outputs")
+    field = f"outputs.{name}"
+    try:
+        expression = parse_expression(spec.expr, FUNCTIONS)
+    except FlopcastError as err:
+        raise err.located(field=f"{field}.expr") from None
+    try:
+        unit = None if spec.unit is None else parse_unit(spec.unit)
+    except UnitError as err:
+        raise err.located(field=f"{field}.unit") from None
+    expect = None
+    if spec.expect is not None:
+        try:
+            expect = _expectation(spec.expect, unit)
+        except FlopcastError as err:
+            err.field = f"{field}.expect" + (f".{err.field}" if err.field else "")
+            raise
+    return OutputDef(name=name, expression=expression, unit=unit, note=spec.note, expect=expect)
+
+
+def _expectation(spec: ExpectSpec, output_unit: Any) -> Expectation:
+    given = {
+        kind: getattr(spec, kind)
+        for kind in ("value", "range", "at_least", "at_most")
+        if getattr(spec, kind) is not None
+    }
+    if len(given) != 1:
+        raise InputError(
+            "expected exactly one of value, range, at_least, at_most; "
+            f"got {sorted(given) or 'none'}"
+        )
+    kind, claimed = next(iter(given.items()))
+    unit = parse_unit(spec.unit) if spec.unit is not None else (output_unit or DIMENSIONLESS)
+    numbers = list(claimed) if kind == "range" else [claimed]
+    values = [_claimed_number(number, unit, kind) for number in numbers]
+    low, high = {
+        "value": (values[0], values[0]),
+        "range": (values[0], values[-1]),
+        "at_least": (values[0], None),
+        "at_most": (None, values[0]),
+    }[kind]
+    if kind == "range" and low > high:  # type: ignore[operator]
+        raise InputError(f"range lower end {low:.4g} is above its upper end {high:.4g}")
+    if spec.check == "interval" and kind != "range":
+        raise InputError("check: interval needs a claimed range", field="check")
+    tolerance = float(parse_quantity(spec.tolerance).to(DIMENSIONLESS).magnitude)
+    if tolerance < 0:
+        raise InputError(f"tolerance must be >= 0, got {tolerance}", field="tolerance")
+    return Expectation(
+        quote=spec.quote,
+        kind=kind,
+        low=low,
+        high=high,
+        unit=unit,
+        tolerance=tolerance,
+        check=spec.check,
+        source=spec.source,
+        note=spec.note,
+    )
+
+
+def _claimed_number(number: Any, unit: Any, kind: str) -> float:
+    quantity = parse_quantity(number)
+    if quantity.units == DIMENSIONLESS and unit != DIMENSIONLESS:
+        return float(quantity.magnitude)
+    try:
+        return float(quantity.to(unit).magnitude)
+    except Exception:
+        raise UnitError(
+            f"claimed {number!r} does not fit the output's unit '{unit}'", field=kind
+        ) from None
+
+
+def _check_names(inputs: dict[str, InputDef], outputs: dict[str, OutputDef]) -> None:
+    for name in inputs.keys() & outputs.keys():
+        raise InputError(f"{name!r} is both an input and an output", field=f"outputs.{name}")
+    known = sorted(inputs.keys() | outputs.keys())
+    for name, output in outputs.items():
+        for unknown in sorted(output.expression.names - set(known)):
+            close = difflib.get_close_matches(unknown, known, n=3)
+            hint = f" (did you mean {', '.join(close)}?)" if close else ""
+            raise UnknownNameError(
+                f"unknown name {unknown!r}{hint}; expected an input or output: {', '.join(known)}",
+                field=f"outputs.{name}.expr",
+            )
+
+
+def _topological_order(outputs: dict[str, OutputDef]) -> tuple[str, ...]:
+    """Outputs ordered so each follows those it reads; a cycle is an error naming it."""
+    order: list[str] = []
+    state: dict[str, str] = {}
+
+    def visit(name: str, path: list[str]) -> None:
+        if state.get(name) == "done":
+            return
+        if state.get(name) == "active":
+            cycle = [*path[path.index(name) :], name]
+            raise CycleError(
+                f"outputs depend on each other in a cycle: {' -> '.join(cycle)}",
+                field=f"outputs.{name}.expr",
+            )
+        state[name] = "active"
+        for dependency in sorted(outputs[name].expression.names & outputs.keys()):
+            visit(dependency, [*path, name])
+        state[name] = "done"
+        order.append(name)
+
+    for name in outputs:
+        visit(name, [])
+    return tuple(order)
+
+
+def _input_dependencies(
+    inputs: dict[str, InputDef], outputs: dict[str, OutputDef], order: tuple[str, ...]
+) -> dict[str, frozenset[str]]:
+    dependencies: dict[str, frozenset[str]] = {}
+    for name in order:
+        names = outputs[name].expression.names
+        indirect = [dependencies[other] for other in names & outputs.keys()]
+        dependencies[name] = frozenset(names & inputs.keys()).union(*indirect)
+    return dependencies

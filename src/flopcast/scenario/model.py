@@ -1,0 +1,98 @@
+"""A scenario after loading: inputs as distributions with units, outputs as parsed expressions.
+
+These are what :mod:`flopcast.scenario.evaluate` works on; files never reach it directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pint
+
+from flopcast.quantity.distributions import Distribution
+from flopcast.scenario.expr import Expression
+
+
+@dataclass(frozen=True, kw_only=True)
+class InputDef:
+    """One named input."""
+
+    name: str
+    """Name used in expressions."""
+    distribution: Distribution
+    """How its samples are drawn, in ``unit``."""
+    unit: pint.Unit
+    """Unit of the samples."""
+    source: str
+    """Where the number comes from."""
+    note: str | None = None
+    """Why this value or range."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Expectation:
+    """A claim about an output, with its numbers in ``unit``."""
+
+    quote: str
+    """The claim in its source's words."""
+    kind: str
+    """``value``, ``range``, ``at_least`` or ``at_most``."""
+    low: float | None
+    """Claimed lower end (the value itself for ``value``); None for ``at_most``."""
+    high: float | None
+    """Claimed upper end (the value itself for ``value``); None for ``at_least``."""
+    unit: pint.Unit
+    """Unit of ``low`` and ``high``; the output is converted to it for the check."""
+    tolerance: float
+    """Relative slack on ``low`` and ``high``."""
+    check: str
+    """``median`` or ``interval`` (see :class:`flopcast.scenario.schema.ExpectSpec`)."""
+    source: str | None = None
+    """Where the claim was made."""
+    note: str | None = None
+    """Why it holds or not, in words."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class OutputDef:
+    """One named output."""
+
+    name: str
+    """Name used in expressions and reports."""
+    expression: Expression
+    """The parsed expression."""
+    unit: pint.Unit | None
+    """Unit to report in; None keeps the expression's own (reduced) unit."""
+    note: str | None = None
+    """What the output means."""
+    expect: Expectation | None = None
+    """Present when the output is a claim."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Scenario:
+    """A loaded, checked scenario."""
+
+    path: str
+    """The file it came from (as given), for messages."""
+    title: str
+    """One line saying what it estimates."""
+    id: str | None
+    """Claim or scenario identifier."""
+    description: str | None
+    """Longer explanation."""
+    source: str | None
+    """The text it comes from."""
+    inputs: dict[str, InputDef]
+    """Inputs in file order."""
+    outputs: dict[str, OutputDef]
+    """Outputs in file order."""
+    order: tuple[str, ...]
+    """Output names in an order where each comes after the outputs it reads."""
+    input_dependencies: dict[str, frozenset[str]]
+    """For each output, every input it reads directly or through other outputs."""
+
+    @property
+    def claims(self) -> list[OutputDef]:
+        """The outputs that carry an ``expect`` block."""
+        return [output for output in self.outputs.values() if output.expect is not None]

@@ -1,0 +1,140 @@
+"""The shape of a scenario or claim file, as pydantic models (the file format's reference).
+
+A scenario file is YAML::
+
+    title: Compute of current frontier models (seed claim S03)
+    inputs:
+      chips:      {value: 50000, unit: chip, source: "seed text"}
+      duration:   {value: "2 to 4 month", source: "seed text"}      # a 90% interval
+      utilization: {value: 40%, source: "seed text"}
+    outputs:
+      compute:
+        expr: chips * peak * utilization * duration
+        unit: FLOP
+        expect: {quote: "...", range: [1e26, 2e26], tolerance: 10%}
+
+Numbers may be plain (``50000``) or carry units (``"24 kW"``, ``"40%"``, ``"$2"``). The
+models only check shape; units, distributions and expressions are read by
+:mod:`flopcast.scenario.loader`.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+#: A number, or a number with a unit as text ("24 kW", "40%").
+Number = float | str
+
+_STRICT = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
+
+DistributionName = Literal[
+    "point", "to", "normal", "lognormal", "uniform", "loguniform", "pert", "beta", "mixture"
+]
+
+
+class DistributionSpec(BaseModel):
+    """How an uncertain value is spread (used by inputs and by mixture components)."""
+
+    model_config = _STRICT
+
+    value: Number | None = None
+    """A point value (``50000``, ``"40%"``) or an interval string (``"2 to 4 month"``)."""
+    range: tuple[Number, Number] | None = None
+    """Two bounds: a 90% interval by default; the full support for uniform, log-uniform,
+    PERT and beta."""
+    dist: DistributionName | None = None
+    """Distribution family; by default a point for ``value`` and ``to`` for ``range``."""
+    unit: str | None = None
+    """Unit of the numbers that carry none; numbers with units are converted to it."""
+    mean: Number | None = None
+    """Mean of a normal."""
+    sd: Number | None = None
+    """Standard deviation of a normal."""
+    median: Number | None = None
+    """Median of a lognormal (with ``gsd``)."""
+    gsd: float | None = None
+    """Geometric standard deviation of a lognormal (> 1)."""
+    mode: Number | None = None
+    """Most likely value of a PERT (with ``range`` as its support)."""
+    alpha: float | None = None
+    """First shape parameter of a beta."""
+    beta: float | None = None
+    """Second shape parameter of a beta."""
+    components: list[DistributionSpec] | None = None
+    """Components of a mixture."""
+    weights: list[float] | None = None
+    """Weights of a mixture's components."""
+
+
+class InputSpec(DistributionSpec):
+    """A named input: a value or distribution, its unit, and where it comes from."""
+
+    source: str = Field(min_length=1)
+    """Where the number comes from: a URL, or a document and table. Required."""
+    note: str | None = None
+    """Why this value or range was chosen."""
+
+
+class ExpectSpec(BaseModel):
+    """What a claim says about an output. Exactly one of value, range, at_least, at_most."""
+
+    model_config = _STRICT
+
+    quote: str = Field(min_length=1)
+    """The claim in its source's words."""
+    source: str | None = None
+    """Where the claim was made."""
+    value: Number | None = None
+    """The claimed value."""
+    range: tuple[Number, Number] | None = None
+    """The claimed range."""
+    at_least: Number | None = None
+    """The claimed lower bound."""
+    at_most: Number | None = None
+    """The claimed upper bound."""
+    unit: str | None = None
+    """Unit of claimed numbers without one; defaults to the output's unit."""
+    tolerance: Number = 0.0
+    """Relative slack on the claimed numbers (``0.1`` or ``"10%"``)."""
+    check: Literal["median", "interval"] = "median"
+    """``median``: the computed median lies in the claimed range (widened by the tolerance).
+    ``interval``: the computed 5th and 95th percentiles match the range ends within the
+    tolerance (for claims whose range comes from the inputs' ranges)."""
+    note: str | None = None
+    """Why the claim holds or not, in words, for the report."""
+
+
+class OutputSpec(BaseModel):
+    """A named output computed from an expression."""
+
+    model_config = _STRICT
+
+    expr: str = Field(min_length=1)
+    """Expression over input and output names, numbers and functions."""
+    unit: str | None = None
+    """Unit to report the output in (and to check dimensions against)."""
+    note: str | None = None
+    """What the output means."""
+    expect: ExpectSpec | None = None
+    """Makes this output a claim."""
+
+
+class ScenarioSpec(BaseModel):
+    """A whole scenario or claim file."""
+
+    model_config = _STRICT
+
+    title: str = Field(min_length=1)
+    """One line saying what the file estimates."""
+    id: str | None = None
+    """Claim or scenario identifier, such as ``S03``."""
+    description: str | None = None
+    """Longer explanation for the report."""
+    source: str | None = None
+    """The text the scenario comes from."""
+    inputs: dict[str, InputSpec] = Field(default_factory=dict)
+    """Named inputs."""
+    outputs: dict[str, OutputSpec] = Field(min_length=1)
+    """Named outputs, at least one."""
