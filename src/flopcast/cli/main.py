@@ -118,13 +118,13 @@ def check(paths: tuple[str, ...], output_format: str, samples: int, seed: int) -
     line = f"{len(verdicts)} claims: {held} held, {len(verdicts) - held} failed"
     if errors:
         line += f", {len(errors)} errors"
+    if not verdicts and not errors:
+        click.echo(f"error: no claim files found in {', '.join(paths)}", err=True)
     if output_format == "json":
         _print_check_json(verdicts, errors, line)
     else:
         _print_check_text(verdicts, errors, line)
     if errors or not verdicts:
-        if not verdicts and not errors:
-            click.echo(f"error: no claim files found in {', '.join(paths)}", err=True)
         sys.exit(2)
     sys.exit(0 if held == len(verdicts) else 1)
 

@@ -84,7 +84,9 @@ def evaluate(
     values: dict[str, Value] = {name: Value(q, {name: 1.0}) for name, q in drawn.items()}
     for name in scenario.order:
         try:
-            values[name] = _compute(scenario.outputs[name], values)
+            # Non-finite samples are reported by _compute, with the output named.
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                values[name] = _compute(scenario.outputs[name], values)
         except FlopcastError as err:
             raise err.located(file=scenario.path, field=f"outputs.{name}") from None
     input_results = tuple(

@@ -1,0 +1,24 @@
+"""Shared helpers: write scenario files into a temporary folder."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture
+def write(tmp_path: Path) -> Callable[..., Path]:
+    """write(text, name="s.yaml") -> path of a file holding the dedented text."""
+
+    def _write(text: str | bytes, name: str = "s.yaml") -> Path:
+        path = tmp_path / name
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text))
+        return path
+
+    return _write
