@@ -54,6 +54,18 @@ def test_run_json_is_reproducible():
     assert first["samples"] == 20_000
 
 
+def test_run_extra_percentiles():
+    document = json.loads(invoke("run", S03, "--format", "json", "--percentiles", "1,99").output)
+    levels = document["outputs"][0]["percentiles"]
+    assert list(levels) == ["1", "5", "50", "95", "99"]
+    assert levels["1"] < levels["5"] and levels["95"] < levels["99"]
+
+
+def test_run_bad_percentiles():
+    result = invoke("run", S03, "--percentiles", "150")
+    assert result.exit_code == 2 and "--percentiles" in result.output
+
+
 def test_run_markdown():
     result = invoke("run", S03, "--format", "markdown", "--samples", 1000)
     assert result.output.startswith("## S03")

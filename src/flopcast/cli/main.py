@@ -61,10 +61,18 @@ def cli() -> None:
     default="table",
     show_default=True,
 )
+@click.option(
+    "--percentiles",
+    default="5,50,95",
+    show_default=True,
+    help="Comma-separated percentiles (0-100) to report, beside 5, 50 and 95.",
+)
 @_sampling_options
-def run(file: str, output_format: str, samples: int, seed: int) -> None:
+def run(file: str, output_format: str, percentiles: str, samples: int, seed: int) -> None:
     """Evaluate the scenario FILE: every output with its median, 90% interval and drivers."""
-    result = evaluate(load_scenario(file), samples=samples, seed=seed)
+    result = evaluate(
+        load_scenario(file), samples=samples, seed=seed, percentiles=_percentiles(percentiles)
+    )
     if output_format == "json":
         from flopcast.report.data import scenario_data
 
@@ -79,6 +87,19 @@ def run(file: str, output_format: str, samples: int, seed: int) -> None:
         print_table(result, sys.stdout)
     failed = [o for o in result.outputs if o.claim is not None and not o.claim.held]
     sys.exit(1 if failed else 0)
+
+
+def _percentiles(text: str) -> list[float]:
+    try:
+        levels = [float(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        levels = []
+    if not levels or not all(0 <= level <= 100 for level in levels):
+        raise click.BadParameter(
+            f"expected numbers between 0 and 100 separated by commas, got {text!r}",
+            param_hint="--percentiles",
+        )
+    return levels
 
 
 @cli.command()

@@ -140,8 +140,10 @@ def _output_result(
     sensitivity = _sensitivity(scenario, value, inputs, drawn, summary)
     claim = None
     if output.expect is not None:
-        in_claim_unit = convert(value.quantity, output.expect.unit).magnitude
-        claim = check_claim(output.expect, in_claim_unit, summarize(in_claim_unit, percentiles))
+        # Units here are multiplicative, so percentiles convert by one positive factor and
+        # the output's summary serves the claim without sorting the samples again.
+        factor = float(convert(Quantity(1.0, value.quantity.units), output.expect.unit).magnitude)
+        claim = check_claim(output.expect, magnitude * factor, _scaled(summary, factor))
     return OutputResult(
         definition=output,
         unit_text=format_unit(value.quantity.units),
@@ -149,6 +151,19 @@ def _output_result(
         sensitivity=sensitivity,
         inputs=inputs,
         claim=claim,
+    )
+
+
+def _scaled(summary: Summary, factor: float) -> Summary:
+    """The summary of the samples times ``factor`` (> 0)."""
+    assert factor > 0, "unit conversion factors are positive"
+    return Summary(
+        mean=summary.mean * factor,
+        median=summary.median * factor,
+        p5=summary.p5 * factor,
+        p95=summary.p95 * factor,
+        percentiles={p: v * factor for p, v in summary.percentiles.items()},
+        is_point=summary.is_point,
     )
 
 

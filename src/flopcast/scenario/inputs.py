@@ -7,6 +7,7 @@ one sets it. Percentages become plain fractions.
 
 from __future__ import annotations
 
+import msgspec
 import pint
 
 from flopcast.errors import InputError, UnitError
@@ -153,7 +154,7 @@ def _mixture(spec: DistributionSpec, unit: pint.Unit) -> d.Distribution:
     assert spec.components is not None and spec.weights is not None
     components = []
     for index, component in enumerate(spec.components):
-        with_unit = component.model_copy(update={"unit": component.unit or str(unit)})
+        with_unit = msgspec.structs.replace(component, unit=component.unit or str(unit))
         try:
             distribution, component_unit = build_distribution(with_unit)
         except (InputError, UnitError) as err:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import difflib
 import keyword
+import re
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+import msgspec
 import yaml
-from pydantic import ValidationError
 
 from flopcast.errors import CycleError, FlopcastError, InputError, UnitError, UnknownNameError
 from flopcast.quantity.units import DIMENSIONLESS, parse_quantity, parse_unit
@@ -21,7 +22,9 @@ from flopcast.scenario.expr import parse_expression
 from flopcast.scenario.functions import FUNCTIONS
 from flopcast.scenario.inputs import build_distribution
 from flopcast.scenario.model import Expectation, InputDef, OutputDef, Scenario
-from flopcast.scenario.schema import ExpectSpec, OutputSpec, ScenarioSpec
+from flopcast.scenario.schema import ExpectSpec, InputSpec, OutputSpec, ScenarioSpec
+
+T = TypeVar("T")
 
 #: Largest scenario file read, in bytes; a real one is a few kB.
 MAX_FILE_BYTES = 1_000_000
@@ -70,15 +73,15 @@ def _load(name: str, data: Any) -> Scenario:
     if not isinstance(data, dict):
         found = "an empty file" if data is None else f"a {type(data).__name__}"
         raise InputError(f"expected a mapping with 'title', 'inputs' and 'outputs', got {found}")
-    try:
-        spec = ScenarioSpec.model_validate(data)
-    except ValidationError as err:
-        first = err.errors()[0]
-        field = ".".join(str(part) for part in first["loc"])
-        more = f" (and {err.error_count() - 1} more problems)" if err.error_count() > 1 else ""
-        raise InputError(f"{first['msg']}{more}", field=field or None) from None
-    inputs = {key: _input(key, value) for key, value in spec.inputs.items()}
-    outputs = {key: _output(key, value) for key, value in spec.outputs.items()}
+    spec = _convert(data, ScenarioSpec, None)
+    inputs = {
+        key: _input(key, _convert(value, InputSpec, f"inputs.{key}"))
+        for key, value in spec.inputs.items()
+    }
+    outputs = {
+        key: _output(key, _convert(value, OutputSpec, f"outputs.{key}"))
+        for key, value in spec.outputs.items()
+    }
     _check_names(inputs, outputs)
     order = _topological_order(outputs)
     return Scenario(
@@ -92,6 +95,29 @@ def _load(name: str, data: Any) -> Scenario:
         order=order,
         input_dependencies=_input_dependencies(inputs, outputs, order),
     )
+
+
+def _convert(data: Any, kind: type[T], prefix: str | None) -> T:
+    """``data`` as a ``kind`` struct, or an InputError naming the field under ``prefix``."""
+    try:
+        return msgspec.convert(data, kind, strict=False)
+    except msgspec.ValidationError as err:
+        message, field = _split_validation_error(str(err))
+        path = ".".join(part for part in (prefix, field) if part)
+        raise InputError(message, field=path or None) from None
+
+
+def _split_validation_error(text: str) -> tuple[str, str | None]:
+    """msgspec's ``"Expected `str`, got `int` - at `$.inputs.a.source`"`` as (message, field).
+
+    A missing or unknown key is named in the message; it is appended to the field path.
+    """
+    message, _, location = text.partition(" - at `$")
+    parts = [part for part in re.split(r"\.|(?=\[)", location.rstrip("`")) if part]
+    key = re.search(r"(?:missing required|unknown) field `([^`]+)`", message)
+    if key:
+        parts.append(key.group(1))
+    return message.replace("`", "'"), ".".join(parts).replace(".[", "[") or None
 
 
 def _valid_name(name: str, section: str) -> None:
@@ -113,8 +139,17 @@ def _input(name: str, spec: Any) -> InputDef:
         err.field = f"inputs.{name}" + (f".{err.field}" if err.field else "")
         raise
     return InputDef(
-        name=name, distribution=distribution, unit=unit, source=spec.source, note=spec.note
+        name=name,
+        distribution=distribution,
+        unit=unit,
+        source=" ".join(spec.source.split()),
+        note=_one_line(spec.note),
     )
+
+
+def _one_line(text: str | None) -> str | None:
+    """Folded YAML text as one line (no trailing newline or runs of spaces)."""
+    return None if text is None else " ".join(text.split())
 
 
 def _output(name: str, spec: OutputSpec) -> OutputDef:
@@ -167,15 +202,15 @@ def _expectation(spec: ExpectSpec, output_unit: Any) -> Expectation:
     if tolerance < 0:
         raise InputError(f"tolerance must be >= 0, got {tolerance}", field="tolerance")
     return Expectation(
-        quote=spec.quote,
+        quote=_one_line(spec.quote) or spec.quote,
         kind=kind,
         low=low,
         high=high,
         unit=unit,
         tolerance=tolerance,
         check=spec.check,
-        source=spec.source,
-        note=spec.note,
+        source=_one_line(spec.source),
+        note=_one_line(spec.note),
     )
 
 
