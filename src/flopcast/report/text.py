@@ -6,7 +6,7 @@ from typing import TextIO
 
 from flopcast.quantity.format import format_value
 from flopcast.quantity.units import format_unit
-from flopcast.scenario.evaluate import OutputResult, ScenarioResult
+from flopcast.scenario.evaluate import InputResult, OutputResult, ScenarioResult
 
 #: Sensitivity shares below this are left out of the one-line summary.
 SHARE_SHOWN = 0.01
@@ -31,6 +31,19 @@ def _interval(low: float, high: float, unit: str) -> str:
     return f"{format_value(low, unit)} to {format_value(high, unit)}"
 
 
+def _input_text(item: InputResult) -> str:
+    """A point input as its value; an uncertain one as its sampled 90% interval."""
+    unit = format_unit(item.definition.unit)
+    if item.summary.is_point:
+        return format_value(item.summary.median, unit)
+    return _interval(item.summary.p5, item.summary.p95, unit)
+
+
+def _output_interval(output: OutputResult) -> str:
+    summary = output.summary
+    return "-" if summary.is_point else _interval(summary.p5, summary.p95, output.unit_text)
+
+
 def print_table(result: ScenarioResult, stream: TextIO) -> None:
     """Inputs, outputs and claims as rich tables on ``stream``."""
     from rich.console import Console
@@ -42,23 +55,16 @@ def print_table(result: ScenarioResult, stream: TextIO) -> None:
     console.print(f"[bold]{heading}[/bold]  ({result.samples:,} samples, seed {result.seed})")
     inputs = Table("input", "value (90% interval)", "source", title="Inputs", title_justify="left")
     for item in result.inputs:
-        unit = format_unit(item.definition.unit)
-        shown = (
-            format_value(item.summary.median, unit)
-            if item.summary.is_point
-            else _interval(item.summary.p5, item.summary.p95, unit)
-        )
-        inputs.add_row(item.definition.name, shown, item.definition.source)
+        inputs.add_row(item.definition.name, _input_text(item), item.definition.source)
     console.print(inputs)
     outputs = Table(
         "output", "median", "90% interval", "driven by", title="Outputs", title_justify="left"
     )
     for output in result.outputs:
-        summary = output.summary
         outputs.add_row(
             output.definition.name,
-            format_value(summary.median, output.unit_text),
-            "-" if summary.is_point else _interval(summary.p5, summary.p95, output.unit_text),
+            format_value(output.summary.median, output.unit_text),
+            _output_interval(output),
             sensitivity_text(output),
         )
     console.print(outputs)
@@ -78,20 +84,15 @@ def markdown(result: ScenarioResult) -> str:
     lines = [f"## {heading}", "", f"{result.samples:,} samples, seed {result.seed}.", ""]
     lines += ["| input | value (90% interval) | source |", "|---|---|---|"]
     for item in result.inputs:
-        unit = format_unit(item.definition.unit)
-        shown = (
-            format_value(item.summary.median, unit)
-            if item.summary.is_point
-            else _interval(item.summary.p5, item.summary.p95, unit)
+        lines.append(
+            f"| `{item.definition.name}` | {_input_text(item)} | {_cell(item.definition.source)} |"
         )
-        lines.append(f"| `{item.definition.name}` | {shown} | {_cell(item.definition.source)} |")
     lines += ["", "| output | median | 90% interval | driven by |", "|---|---|---|---|"]
     for output in result.outputs:
-        summary = output.summary
-        interval = "-" if summary.is_point else _interval(summary.p5, summary.p95, output.unit_text)
+        median = format_value(output.summary.median, output.unit_text)
         lines.append(
-            f"| `{output.definition.name}` | {format_value(summary.median, output.unit_text)} "
-            f"| {interval} | {sensitivity_text(output)} |"
+            f"| `{output.definition.name}` | {median} "
+            f"| {_output_interval(output)} | {sensitivity_text(output)} |"
         )
     claims = [output for output in result.outputs if output.claim is not None]
     if claims:
