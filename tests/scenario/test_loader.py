@@ -73,7 +73,7 @@ def _error(write, text):
         ("", InputError, None, "empty file"),
         ("title: t\noutputs: {}\n", InputError, "outputs", "length >= 1"),
         (GOOD + "extra: 1\n", InputError, "extra", "unknown field"),
-        (GOOD.replace("source: s}", "}", 1), InputError, "inputs.a.source", "required"),
+        (GOOD.replace("source: s}", "}", 1), InputError, "inputs.a.source", "needs a source"),
         (GOOD.replace("month", "fortnightz"), UnitError, "inputs.a.value.high", "fortnightz"),
         (GOOD.replace("2 to 4", "4 to 2"), InputError, "inputs.a", "above"),
         (GOOD.replace("chip*day", "MW"), None, None, None),  # dimension checked at run time

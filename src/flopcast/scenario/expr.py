@@ -95,9 +95,10 @@ class Function:
     """Fewest positional arguments."""
     max_args: int | None
     """Most positional arguments (None: any number)."""
-    monomial_power: float | None = None
-    """For one-argument functions of a product of powers: the power they raise it to
-    (``sqrt``: 0.5, ``to``: 1). None when the result is not a product of powers."""
+    exponents: tuple[float, ...] | None = None
+    """When the result is a constant times a product of powers of the (non-text)
+    arguments, those powers (``sqrt``: (0.5,); ``a * b / c``-like estimators: (1, 1, -1)).
+    They let sensitivity stay exact through the call. None otherwise."""
 
 
 @dataclass(frozen=True)
@@ -329,9 +330,15 @@ def _combine(left: Monomial, right: Monomial, sign: float) -> Monomial:
 def _call_monomial(function: Function, monomials: list[Monomial]) -> Monomial:
     if all(monomial == {} for monomial in monomials):
         return {}
-    if function.monomial_power is None or len(monomials) != 1 or monomials[0] is None:
+    exponents = function.exponents
+    if exponents is None or len(exponents) != len(monomials):
         return None
-    return {name: e * function.monomial_power for name, e in monomials[0].items()}
+    result: Monomial = {}
+    for monomial, power in zip(monomials, exponents, strict=True):
+        if monomial is None:
+            return None
+        result = _combine(result, {name: e * power for name, e in monomial.items()}, 1.0)
+    return result
 
 
 def _truth(value: Value) -> np.ndarray:

@@ -1,8 +1,9 @@
 """Functions callable from scenario expressions, in one registry.
 
 Built in: ``min``, ``max``, ``sqrt``, ``log``, ``exp``, ``ceil``, ``floor``, ``to`` (unit
-conversion) and ``qty`` (a constant with a unit). Later layers add their estimators with
-:func:`register`; each takes and returns pint Quantities whose magnitudes may be sample arrays.
+conversion) and ``qty`` (a constant with a unit). The estimate layer's functions are added by
+:mod:`flopcast.scenario.estimators` through :func:`register`; each takes and returns pint
+Quantities whose magnitudes may be sample arrays.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ def register(
     doc: str,
     min_args: int,
     max_args: int | None,
-    monomial_power: float | None = None,
+    exponents: tuple[float, ...] | None = None,
 ) -> None:
     """Make ``call`` available in expressions as ``name``; names must be unique."""
     assert name not in FUNCTIONS, f"function {name!r} registered twice"
@@ -36,7 +37,7 @@ def register(
         doc=doc,
         min_args=min_args,
         max_args=max_args,
-        monomial_power=monomial_power,
+        exponents=exponents,
     )
 
 
@@ -80,7 +81,7 @@ def _rounding(round_: Callable[[np.ndarray], np.ndarray]) -> Callable[..., pint.
 
 register("min", _extreme(np.minimum), doc="elementwise minimum", min_args=1, max_args=None)
 register("max", _extreme(np.maximum), doc="elementwise maximum", min_args=1, max_args=None)
-register("sqrt", np.sqrt, doc="square root (units too)", min_args=1, max_args=1, monomial_power=0.5)
+register("sqrt", np.sqrt, doc="square root (units too)", min_args=1, max_args=1, exponents=(0.5,))
 register(
     "log",
     lambda x: Quantity(np.log(_dimensionless(x, "log")), DIMENSIONLESS),
@@ -101,7 +102,9 @@ register(
 register(
     "floor", _rounding(np.floor), doc="round down, in the value's own unit", min_args=1, max_args=1
 )
-register(
-    "to", _to, doc='convert to a unit: to(x, "MW")', min_args=2, max_args=2, monomial_power=1.0
-)
+register("to", _to, doc='convert to a unit: to(x, "MW")', min_args=2, max_args=2, exponents=(1.0,))
 register("qty", _qty, doc='a constant with a unit: qty("3 TB/s")', min_args=1, max_args=1)
+
+
+# The estimate layer's functions (imported last: it registers through ``register`` above).
+from flopcast.scenario import estimators  # noqa: E402, F401

@@ -10,10 +10,11 @@ from __future__ import annotations
 import msgspec
 import pint
 
-from flopcast.errors import InputError, UnitError
+from flopcast.catalog.model import Catalog
+from flopcast.errors import FlopcastError, InputError, UnitError
 from flopcast.quantity import distributions as d
 from flopcast.quantity.units import DIMENSIONLESS, convert, parse_quantity, parse_unit
-from flopcast.scenario.schema import DistributionSpec, Number
+from flopcast.scenario.schema import DistributionSpec, InputSpec, Number
 
 _INTERVAL_SEPARATOR = " to "
 
@@ -26,6 +27,52 @@ def build_distribution(spec: DistributionSpec) -> tuple[d.Distribution, pint.Uni
         unit = next((q.units for q in numbers.values() if not q.dimensionless), DIMENSIONLESS)
     values = {field: _in_unit(q, unit, field) for field, q in numbers.items()}
     return _family(spec, values, unit), unit
+
+
+#: Fields that give a value; an input taking its value from the catalog must set none.
+_VALUE_FIELDS = (
+    "value",
+    "range",
+    "dist",
+    "mean",
+    "sd",
+    "median",
+    "gsd",
+    "mode",
+    "alpha",
+    "beta",
+    "components",
+    "weights",
+)
+
+
+def catalog_input(spec: InputSpec, catalog: Catalog) -> tuple[d.Distribution, pint.Unit, str]:
+    """Distribution, unit and source of an input that names a catalog value."""
+    assert spec.catalog is not None
+    given = [field for field in _VALUE_FIELDS if getattr(spec, field) is not None]
+    if given:
+        raise InputError(
+            f"an input with 'catalog' takes its value from there; remove {', '.join(given)}",
+            field=given[0],
+        )
+    try:
+        value = catalog.value(spec.catalog)
+    except FlopcastError as err:
+        raise err.located(field="catalog") from None
+    unit, factor = value.unit, 1.0
+    declared = _declared_unit(spec)
+    if declared is not None:
+        try:
+            factor = float(convert(1.0 * value.unit, declared).magnitude)
+        except UnitError as err:
+            raise err.located(field="unit") from None
+        unit = declared
+    distribution = d.to(value.low * factor, value.high * factor)
+    dated = f" ({value.date})" if value.date else ""
+    source = f"catalog {spec.catalog}{dated}: {value.source}"
+    if spec.source:
+        source = f"{spec.source}; {source}"
+    return distribution, unit, source
 
 
 def _declared_unit(spec: DistributionSpec) -> pint.Unit | None:

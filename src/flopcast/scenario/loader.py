@@ -16,11 +16,13 @@ from typing import Any, TypeVar
 import msgspec
 import yaml
 
+from flopcast.catalog.loader import builtin_catalog
+from flopcast.catalog.model import Catalog
 from flopcast.errors import CycleError, FlopcastError, InputError, UnitError, UnknownNameError
 from flopcast.quantity.units import DIMENSIONLESS, parse_quantity, parse_unit
 from flopcast.scenario.expr import parse_expression
 from flopcast.scenario.functions import FUNCTIONS
-from flopcast.scenario.inputs import build_distribution
+from flopcast.scenario.inputs import build_distribution, catalog_input
 from flopcast.scenario.model import Expectation, InputDef, OutputDef, Scenario
 from flopcast.scenario.schema import ExpectSpec, InputSpec, OutputSpec, ScenarioSpec
 
@@ -30,11 +32,14 @@ T = TypeVar("T")
 MAX_FILE_BYTES = 1_000_000
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """Load and check a scenario file; raises FlopcastError subclasses on bad input."""
+def load_scenario(path: str | Path, catalog: Catalog | None = None) -> Scenario:
+    """Load and check a scenario file; raises FlopcastError subclasses on bad input.
+
+    ``catalog`` serves inputs that name a catalog value (the built-in one by default).
+    """
     name = str(path)
     try:
-        return _load(name, read_yaml(name))
+        return _load(name, read_yaml(name), catalog)
     except FlopcastError as err:
         raise err.located(file=name) from None
 
@@ -69,13 +74,13 @@ def read_yaml(name: str) -> Any:
         raise InputError("YAML is nested too deeply", file=name) from None
 
 
-def _load(name: str, data: Any) -> Scenario:
+def _load(name: str, data: Any, catalog: Catalog | None) -> Scenario:
     if not isinstance(data, dict):
         found = "an empty file" if data is None else f"a {type(data).__name__}"
         raise InputError(f"expected a mapping with 'title', 'inputs' and 'outputs', got {found}")
     spec = _convert(data, ScenarioSpec, None)
     inputs = {
-        key: _input(key, _convert(value, InputSpec, f"inputs.{key}"))
+        key: _input(key, _convert(value, InputSpec, f"inputs.{key}"), catalog)
         for key, value in spec.inputs.items()
     }
     outputs = {
@@ -131,10 +136,17 @@ def _valid_name(name: str, section: str) -> None:
         raise InputError(f"{name!r} is the name of a function", field=f"{section}.{name}")
 
 
-def _input(name: str, spec: Any) -> InputDef:
+def _input(name: str, spec: InputSpec, catalog: Catalog | None) -> InputDef:
     _valid_name(name, "inputs")
+    source: str | None
     try:
-        distribution, unit = build_distribution(spec)
+        if spec.catalog is not None:
+            distribution, unit, source = catalog_input(spec, catalog or builtin_catalog())
+        else:
+            distribution, unit = build_distribution(spec)
+            source = spec.source
+        if source is None or not source.strip():
+            raise InputError("every input needs a source (or a catalog reference)", field="source")
     except FlopcastError as err:
         err.field = f"inputs.{name}" + (f".{err.field}" if err.field else "")
         raise
@@ -142,7 +154,7 @@ def _input(name: str, spec: Any) -> InputDef:
         name=name,
         distribution=distribution,
         unit=unit,
-        source=" ".join(spec.source.split()),
+        source=" ".join(source.split()),
         note=_one_line(spec.note),
     )
 

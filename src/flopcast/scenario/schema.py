@@ -78,8 +78,12 @@ class DistributionSpec(_Spec, kw_only=True, frozen=True):
 class InputSpec(DistributionSpec, kw_only=True, frozen=True):
     """A named input: a value or distribution, its unit, and where it comes from."""
 
-    source: Text
-    """Where the number comes from: a URL, or a document and table. Required."""
+    source: str | None = None
+    """Where the number comes from: a URL, or a document and table. Required unless the
+    value comes from the catalog."""
+    catalog: str | None = None
+    """Take the value, unit and source from the catalog: ``"h100-sxm.dense_bf16"``. A
+    catalog range is a 90% interval. ``unit`` may convert it."""
     note: str | None = None
     """Why this value or range was chosen."""
 

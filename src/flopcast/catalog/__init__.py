@@ -1,0 +1,1 @@
+"""Sourced data: accelerators, models, clusters and prices (every number with unit and source)."""

@@ -1,0 +1,238 @@
+"""Load catalog files: the built-in ones in ``catalog/data/`` and users' own (``--catalog``).
+
+The format is in ``catalog/FORMAT.md``. Every number needs ``value`` or ``range``, ``unit``
+and ``source`` (and ``date`` for prices); fields with a known meaning must have a unit of the
+right dimension (:data:`FIELD_UNITS`); IDs are unique. A user's file overrides built-in
+entries field by field: an entry with a built-in ID replaces the fields it gives and keeps
+the rest; a new ID adds an entry. Any violation is an InputError or UnitError naming the
+file, the entry and the field.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from flopcast.catalog.model import KINDS, Catalog, CatalogEntry, CatalogValue
+from flopcast.errors import FlopcastError, InputError, UnitError
+from flopcast.quantity.units import convert, parse_quantity, parse_unit
+
+#: Built-in catalog files, in ``flopcast/catalog/data``.
+BUILTIN_FILES = ("accelerators.yaml", "models.yaml", "clusters.yaml", "prices.yaml")
+
+#: Units that fields with a known meaning must convert to (checked on every catalog).
+FIELD_UNITS = {
+    "dense_bf16": "FLOP/s/chip",
+    "dense_fp8": "FLOP/s/chip",
+    "dense_fp4": "FLOP/s/chip",
+    "hbm_capacity": "byte/chip",
+    "hbm_bandwidth": "byte/s/chip",
+    "scale_up_bandwidth": "byte/s/chip",
+    "scale_out_bandwidth": "bit/s/chip",
+    "scale_up_domain": "chip",
+    "tdp": "W/chip",
+    "all_in_power": "W/chip",
+    "rental_price": "USD/chip/hour",
+    "total_params": "parameter",
+    "active_params": "parameter",
+    "training_tokens": "token",
+    "training_compute": "FLOP",
+    "chips": "chip",
+    "power": "W",
+}
+
+_ID = re.compile(r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$")
+_NUMBER_KEYS = {"value", "range", "unit", "source", "note", "derived", "date"}
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe YAML loader that refuses duplicate keys (PyYAML keeps the last silently)."""
+
+
+def _construct_unique_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Any:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if key in seen:
+            raise InputError(f"duplicate key {key!r} at line {key_node.start_mark.line + 1}")
+        seen.add(key)
+    return loader.construct_mapping(node)
+
+
+_UniqueKeyLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_unique_mapping
+)
+
+
+@cache
+def builtin_catalog() -> Catalog:
+    """The catalogs shipped with flopcast (loaded once per process)."""
+    data = resources.files("flopcast.catalog") / "data"
+    texts = [(f"flopcast/catalog/data/{name}", (data / name).read_text()) for name in BUILTIN_FILES]
+    return _merge(Catalog(), [parse_catalog_text(text, origin) for origin, text in texts], False)
+
+
+def load_catalog(user_files: Iterable[str] = ()) -> Catalog:
+    """The built-in catalog with each user file applied on top, in order."""
+    catalog = builtin_catalog()
+    for path in user_files:
+        catalog = _merge(catalog, [read_catalog_file(path)], True)
+    return catalog
+
+
+def read_catalog_file(path: str) -> list[CatalogEntry]:
+    """Entries of one user catalog file."""
+    try:
+        with open(path, encoding="utf-8") as stream:
+            text = stream.read()
+    except FileNotFoundError:
+        raise InputError("catalog file not found", file=path) from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(f"cannot read catalog file ({type(err).__name__})", file=path) from None
+    return parse_catalog_text(text, path)
+
+
+def parse_catalog_text(text: str, origin: str) -> list[CatalogEntry]:
+    """Entries of one catalog file's text; errors name ``origin``, the entry and the field."""
+    try:
+        data = yaml.load(text, Loader=_UniqueKeyLoader)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise InputError(f"invalid YAML{where}", file=origin) from None
+    except FlopcastError as err:
+        raise err.located(file=origin) from None
+    if not isinstance(data, dict) or data.get("kind") not in KINDS:
+        raise InputError(
+            f"expected a mapping with 'kind' (one of {', '.join(KINDS)}) and 'entries'",
+            file=origin,
+            field="kind",
+        )
+    entries = data.get("entries")
+    if not isinstance(entries, dict) or not entries:
+        raise InputError(
+            "expected 'entries': a mapping of ID to entry", file=origin, field="entries"
+        )
+    unknown = set(data) - {"kind", "entries", "description"}
+    if unknown:
+        raise InputError(f"unexpected keys {sorted(unknown)}", file=origin, field="kind")
+    return [_entry(str(key), value, data["kind"], origin) for key, value in entries.items()]
+
+
+def _entry(entry_id: str, body: Any, kind: str, origin: str) -> CatalogEntry:
+    if not _ID.match(entry_id):
+        raise InputError(
+            "IDs are lowercase letters and digits joined by hyphens", file=origin, field=entry_id
+        )
+    if not isinstance(body, dict):
+        raise InputError("expected a mapping of fields", file=origin, field=entry_id)
+    numbers: dict[str, CatalogValue] = {}
+    text: dict[str, object] = {}
+    for name, value in body.items():
+        where = f"entries.{entry_id}.{name}"
+        try:
+            if isinstance(value, dict):
+                numbers[str(name)] = _number(value, str(name), kind)
+            elif isinstance(value, bool | str) or _is_text_list(value):
+                text[str(name)] = value
+            else:
+                raise InputError(
+                    "a number needs a mapping with value (or range), unit and source; "
+                    f"got a bare {type(value).__name__}"
+                )
+        except FlopcastError as err:
+            raise err.located(file=origin, field=where) from None
+    return CatalogEntry(id=entry_id, kind=kind, numbers=numbers, text=text, origin=origin)
+
+
+def _is_text_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _number(spec: dict[str, Any], name: str, kind: str) -> CatalogValue:
+    unknown = set(spec) - _NUMBER_KEYS
+    if unknown:
+        raise InputError(f"unexpected keys {sorted(unknown)}; expected {sorted(_NUMBER_KEYS)}")
+    for required in ("unit", "source"):
+        if not isinstance(spec.get(required), str) or not spec[required].strip():
+            raise InputError(
+                f"missing {required!r}: every catalog number needs a unit and a source"
+            )
+    if kind == "price" and not spec.get("date"):
+        raise InputError("missing 'date': every price needs the date it held")
+    if ("value" in spec) == ("range" in spec):
+        raise InputError("expected exactly one of 'value' or 'range'")
+    unit = parse_unit(spec["unit"])
+    expected = FIELD_UNITS.get(name)
+    if expected is not None:
+        try:
+            convert(1.0 * unit, expected)
+        except UnitError:
+            raise UnitError(
+                f"unit {spec['unit']!r} does not fit {name!r}, expected {expected}"
+            ) from None
+    bounds = spec["range"] if "range" in spec else [spec["value"], spec["value"]]
+    if not isinstance(bounds, list) or len(bounds) != 2:
+        raise InputError("'range' must be a list [low, high]")
+    low, high = (_plain_number(bound) for bound in bounds)
+    if low > high:
+        raise InputError(f"range low {low} is above high {high}")
+    return CatalogValue(
+        low=low,
+        high=high,
+        unit=unit,
+        source=" ".join(spec["source"].split()),
+        note=spec.get("note"),
+        derived=spec.get("derived"),
+        date=None if spec.get("date") is None else str(spec["date"]),
+    )
+
+
+def _plain_number(value: Any) -> float:
+    """A YAML number (``1e15`` arrives as text from YAML 1.1, so text is parsed too)."""
+    if isinstance(value, bool):
+        raise InputError(f"expected a number, got {value}")
+    quantity = parse_quantity(value) if isinstance(value, str | int | float) else None
+    if quantity is None or not quantity.dimensionless:
+        raise InputError(f"expected a plain number (the unit goes in 'unit'), got {value!r}")
+    return float(quantity.magnitude)
+
+
+def _merge(base: Catalog, files: list[list[CatalogEntry]], override: bool) -> Catalog:
+    """``base`` with the entries of ``files`` added; duplicates are errors unless overriding."""
+    merged = dict(base.entries)
+    for entries in files:
+        seen: set[str] = set()
+        for entry in entries:
+            old = merged.get(entry.id)
+            if entry.id in seen or (old is not None and not override):
+                other = entry.origin if entry.id in seen else old.origin  # type: ignore[union-attr]
+                raise InputError(
+                    f"duplicate ID {entry.id!r} (also in {other})",
+                    file=entry.origin,
+                    field=entry.id,
+                )
+            seen.add(entry.id)
+            if old is not None and old.kind != entry.kind:
+                raise InputError(
+                    f"ID {entry.id!r} is a {old.kind} in the built-in catalog, not a {entry.kind}",
+                    file=entry.origin,
+                    field=entry.id,
+                )
+            merged[entry.id] = entry if old is None else _override(old, entry)
+    return Catalog(merged)
+
+
+def _override(old: CatalogEntry, new: CatalogEntry) -> CatalogEntry:
+    return CatalogEntry(
+        id=old.id,
+        kind=old.kind,
+        numbers={**old.numbers, **new.numbers},
+        text={**old.text, **new.text},
+        origin=new.origin,
+    )
