@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from flopcast import __version__
+from flopcast.catalog.model import KINDS, Catalog
 from flopcast.errors import FlopcastError, InputError
 from flopcast.scenario.evaluate import DEFAULT_SAMPLES, ScenarioResult, evaluate
 from flopcast.scenario.loader import load_scenario
@@ -31,6 +32,25 @@ class _Group(click.Group):
         except FlopcastError as err:
             click.echo(f"error: {err}", err=True)
             ctx.exit(2)
+
+
+def _catalog_option(function: Any) -> Any:
+    return click.option(
+        "--catalog",
+        "catalogs",
+        multiple=True,
+        type=click.Path(dir_okay=False, path_type=str),
+        help="A catalog file whose entries override built-in ones by ID (repeatable).",
+    )(function)
+
+
+def _catalog(catalogs: tuple[str, ...]) -> Catalog | None:
+    """The built-in catalog with the user's files on top; None (lazy built-in) if none."""
+    if not catalogs:
+        return None
+    from flopcast.catalog.loader import load_catalog
+
+    return load_catalog(catalogs)
 
 
 def _sampling_options(function: Any) -> Any:
@@ -68,11 +88,18 @@ def cli() -> None:
     help="Comma-separated percentiles (0-100) to report, beside 5, 50 and 95.",
 )
 @_sampling_options
-def run(file: str, output_format: str, percentiles: str, samples: int, seed: int) -> None:
+@_catalog_option
+def run(
+    file: str,
+    output_format: str,
+    percentiles: str,
+    samples: int,
+    seed: int,
+    catalogs: tuple[str, ...],
+) -> None:
     """Evaluate the scenario FILE: every output with its median, 90% interval and drivers."""
-    result = evaluate(
-        load_scenario(file), samples=samples, seed=seed, percentiles=_percentiles(percentiles)
-    )
+    scenario = load_scenario(file, _catalog(catalogs))
+    result = evaluate(scenario, samples=samples, seed=seed, percentiles=_percentiles(percentiles))
     if output_format == "json":
         from flopcast.report.data import scenario_data
 
@@ -85,6 +112,8 @@ def run(file: str, output_format: str, percentiles: str, samples: int, seed: int
         from flopcast.report.text import print_table
 
         print_table(result, sys.stdout)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
     failed = [o for o in result.outputs if o.claim is not None and not o.claim.held]
     sys.exit(1 if failed else 0)
 
@@ -112,7 +141,10 @@ def _percentiles(text: str) -> list[float]:
     show_default=True,
 )
 @_sampling_options
-def check(paths: tuple[str, ...], output_format: str, samples: int, seed: int) -> None:
+@_catalog_option
+def check(
+    paths: tuple[str, ...], output_format: str, samples: int, seed: int, catalogs: tuple[str, ...]
+) -> None:
     """Check the claims in PATHS (claim files, or folders searched for them).
 
     Exit status 0 only when every claim holds; 1 when some claim fails; 2 when a file could
@@ -120,9 +152,10 @@ def check(paths: tuple[str, ...], output_format: str, samples: int, seed: int) -
     """
     results: list[ScenarioResult] = []
     errors: list[FlopcastError] = []
+    catalog = _catalog(catalogs)
     for file, explicit in _claim_files(paths, errors):
         try:
-            scenario = load_scenario(file)
+            scenario = load_scenario(file, catalog)
             if not scenario.claims:
                 if explicit:
                     raise InputError(
@@ -213,6 +246,39 @@ def _print_check_json(
         },
     }
     click.echo(json.dumps(document, indent=2))
+
+
+@cli.group("catalog")
+def catalog_group() -> None:
+    """Browse the catalogs: accelerators, models, clusters and prices."""
+
+
+@catalog_group.command("list")
+@click.argument("kind", required=False, type=click.Choice(KINDS))
+@_catalog_option
+def catalog_list(kind: str | None, catalogs: tuple[str, ...]) -> None:
+    """List catalog entries (of one KIND) with their names."""
+    from flopcast.catalog.loader import load_catalog
+    from flopcast.report.catalog import print_entry_list
+
+    catalog = load_catalog(catalogs)
+    print_entry_list(catalog, [kind] if kind else list(KINDS), sys.stdout)
+
+
+@catalog_group.command("show")
+@click.argument("entry_id")
+@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table")
+@_catalog_option
+def catalog_show(entry_id: str, output_format: str, catalogs: tuple[str, ...]) -> None:
+    """Show one entry: every number with its unit and source."""
+    from flopcast.catalog.loader import load_catalog
+    from flopcast.report.catalog import entry_data, print_entry
+
+    entry = load_catalog(catalogs).entry(entry_id)
+    if output_format == "json":
+        click.echo(json.dumps(entry_data(entry), indent=2))
+    else:
+        print_entry(entry, sys.stdout)
 
 
 def main() -> None:

@@ -32,6 +32,7 @@ def scenario_data(result: ScenarioResult) -> dict[str, Any]:
             for item in result.inputs
         ],
         "outputs": [output_data(output) for output in result.outputs],
+        "warnings": list(result.warnings),
     }
 
 

@@ -64,6 +64,8 @@ class ScenarioResult:
     seed: int
     inputs: tuple[InputResult, ...]
     outputs: tuple[OutputResult, ...]
+    warnings: tuple[str, ...] = ()
+    """Outputs computed two ways that disagree beyond the inputs' spread."""
 
 
 def evaluate(
@@ -103,7 +105,37 @@ def evaluate(
         seed=seed,
         inputs=input_results,
         outputs=output_results,
+        warnings=_disagreements(scenario, values, output_results),
     )
+
+
+def _disagreements(
+    scenario: Scenario, values: dict[str, Value], results: tuple[OutputResult, ...]
+) -> tuple[str, ...]:
+    """A warning for each ``agrees_with`` pair whose 90% intervals do not overlap."""
+    by_name = {result.definition.name: result for result in results}
+    warnings = []
+    for name, output in scenario.outputs.items():
+        if output.agrees_with is None:
+            continue
+        mine = by_name[name]
+        try:
+            factor = float(
+                convert(
+                    Quantity(1.0, values[output.agrees_with].quantity.units),
+                    values[name].quantity.units,
+                ).magnitude
+            )
+        except UnitError as err:
+            raise err.located(file=scenario.path, field=f"outputs.{name}.agrees_with") from None
+        theirs = _scaled(by_name[output.agrees_with].summary, factor)
+        if mine.summary.p95 < theirs.p5 or theirs.p95 < mine.summary.p5:
+            warnings.append(
+                f"{name} and {output.agrees_with} disagree beyond the inputs' spread: 90% "
+                f"intervals [{mine.summary.p5:.3g}, {mine.summary.p95:.3g}] and "
+                f"[{theirs.p5:.3g}, {theirs.p95:.3g}] {mine.unit_text} do not overlap"
+            )
+    return tuple(warnings)
 
 
 def _compute(output: OutputDef, values: dict[str, Value]) -> Value:

@@ -182,7 +182,14 @@ def _output(name: str, spec: OutputSpec) -> OutputDef:
         except FlopcastError as err:
             err.field = f"{field}.expect" + (f".{err.field}" if err.field else "")
             raise
-    return OutputDef(name=name, expression=expression, unit=unit, note=spec.note, expect=expect)
+    return OutputDef(
+        name=name,
+        expression=expression,
+        unit=unit,
+        note=spec.note,
+        expect=expect,
+        agrees_with=spec.agrees_with,
+    )
 
 
 def _expectation(spec: ExpectSpec, output_unit: Any) -> Expectation:
@@ -239,8 +246,17 @@ def _claimed_number(number: Any, unit: Any, kind: str) -> float:
 
 
 def _check_names(inputs: dict[str, InputDef], outputs: dict[str, OutputDef]) -> None:
-    for name in inputs.keys() & outputs.keys():
+    clashes = sorted(inputs.keys() & outputs.keys())
+    if clashes:
+        name = clashes[0]
         raise InputError(f"{name!r} is both an input and an output", field=f"outputs.{name}")
+    for name, output in outputs.items():
+        other = output.agrees_with
+        if other is not None and (other not in outputs or other == name):
+            raise UnknownNameError(
+                f"expected the name of another output, got {other!r}",
+                field=f"outputs.{name}.agrees_with",
+            )
     known = sorted(inputs.keys() | outputs.keys())
     for name, output in outputs.items():
         for unknown in sorted(output.expression.names - set(known)):

@@ -67,6 +67,8 @@ class OutputDef:
     """What the output means."""
     expect: Expectation | None = None
     """Present when the output is a claim."""
+    agrees_with: str | None = None
+    """Another output that should agree with this one within the inputs' spread."""
 
 
 @dataclass(frozen=True, kw_only=True)

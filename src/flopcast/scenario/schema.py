@@ -126,6 +126,10 @@ class OutputSpec(_Spec, kw_only=True, frozen=True):
     """What the output means."""
     expect: ExpectSpec | None = None
     """Makes this output a claim."""
+    agrees_with: str | None = None
+    """Another output computing the same quantity by another method (e.g. operation
+    counting versus hardware-time); a warning is raised when their 90% intervals do not
+    overlap, i.e. they disagree beyond the inputs' spread."""
 
 
 class ScenarioSpec(_Spec, kw_only=True, frozen=True):
