@@ -50,11 +50,15 @@ _ID = re.compile(r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$")
 _NUMBER_KEYS = {"value", "range", "unit", "source", "note", "derived", "date"}
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+#: libyaml's parser when PyYAML was built with it (about 5x faster), else the Python one.
+_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _UniqueKeyLoader(_SafeLoader):  # type: ignore[misc]
     """A safe YAML loader that refuses duplicate keys (PyYAML keeps the last silently)."""
 
 
-def _construct_unique_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Any:
+def _construct_unique_mapping(loader: Any, node: yaml.MappingNode) -> Any:
     seen: set[Any] = set()
     for key_node, _ in node.value:
         key = loader.construct_object(key_node)
@@ -71,10 +75,19 @@ _UniqueKeyLoader.add_constructor(
 
 @cache
 def builtin_catalog() -> Catalog:
-    """The catalogs shipped with flopcast (loaded once per process)."""
+    """The catalogs shipped with flopcast (loaded once per process).
+
+    They are read without the duplicate-key check, which doubles YAML construction time on
+    every run; the test suite reads them with it (``strict=True``).
+    """
+    files = [parse_catalog_text(*item, strict=False) for item in builtin_texts()]
+    return _merge(Catalog(), files, False)
+
+
+def builtin_texts() -> list[tuple[str, str]]:
+    """(text, origin) of each built-in catalog file."""
     data = resources.files("flopcast.catalog") / "data"
-    texts = [(f"flopcast/catalog/data/{name}", (data / name).read_text()) for name in BUILTIN_FILES]
-    return _merge(Catalog(), [parse_catalog_text(text, origin) for origin, text in texts], False)
+    return [((data / name).read_text(), f"flopcast/catalog/data/{name}") for name in BUILTIN_FILES]
 
 
 def load_catalog(user_files: Iterable[str] = ()) -> Catalog:
@@ -97,10 +110,14 @@ def read_catalog_file(path: str) -> list[CatalogEntry]:
     return parse_catalog_text(text, path)
 
 
-def parse_catalog_text(text: str, origin: str) -> list[CatalogEntry]:
-    """Entries of one catalog file's text; errors name ``origin``, the entry and the field."""
+def parse_catalog_text(text: str, origin: str, *, strict: bool = True) -> list[CatalogEntry]:
+    """Entries of one catalog file's text; errors name ``origin``, the entry and the field.
+
+    ``strict`` refuses duplicate keys (PyYAML would keep the last one silently).
+    """
+    loader = _UniqueKeyLoader if strict else _SafeLoader
     try:
-        data = yaml.load(text, Loader=_UniqueKeyLoader)
+        data = yaml.load(text, Loader=loader)  # both loaders are safe loaders
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""
@@ -197,6 +214,8 @@ def _plain_number(value: Any) -> float:
     """A YAML number (``1e15`` arrives as text from YAML 1.1, so text is parsed too)."""
     if isinstance(value, bool):
         raise InputError(f"expected a number, got {value}")
+    if isinstance(value, int | float):
+        return float(value)
     quantity = parse_quantity(value) if isinstance(value, str | int | float) else None
     if quantity is None or not quantity.dimensionless:
         raise InputError(f"expected a plain number (the unit goes in 'unit'), got {value!r}")

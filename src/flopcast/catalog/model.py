@@ -97,7 +97,7 @@ class Catalog:
 
     def value(self, reference: str) -> CatalogValue:
         """The number named ``"ID.field"``, e.g. ``"h100-sxm.dense_bf16"``."""
-        entry_id, dot, field_name = reference.partition(".")
+        entry_id, dot, field_name = reference.rpartition(".")  # IDs may hold dots (qwen2.5)
         if not dot or not field_name:
             raise UnknownNameError(
                 f"expected a catalog reference 'ID.field' such as 'h100-sxm.dense_bf16', "

@@ -26,6 +26,7 @@ because building it from text takes ~0.4 s, a third of a short run's start-up.
 
 from __future__ import annotations
 
+import functools
 import re
 
 import pint
@@ -75,8 +76,14 @@ def _normalise(text: str) -> str:
 def parse_unit(text: str) -> pint.Unit:
     """Parse a unit string such as ``"FLOP/s"``, ``"MW"`` or ``"USD/chip/hour"``.
 
-    An empty string is dimensionless. Raises :class:`UnitError` naming the text.
+    An empty string is dimensionless. Raises :class:`UnitError` naming the text. Results
+    are cached: catalogs repeat a few dozen unit strings hundreds of times.
     """
+    return _parse_unit_cached(text)
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse_unit_cached(text: str) -> pint.Unit:
     cleaned = _normalise(text)
     if cleaned in ("", "1"):
         return DIMENSIONLESS

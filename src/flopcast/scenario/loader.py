@@ -230,6 +230,7 @@ def _expectation(spec: ExpectSpec, output_unit: Any) -> Expectation:
         check=spec.check,
         source=_one_line(spec.source),
         note=_one_line(spec.note),
+        verdict=spec.verdict,
     )
 
 

@@ -51,6 +51,8 @@ class Expectation:
     """Where the claim was made."""
     note: str | None = None
     """Why it holds or not, in words."""
+    verdict: str = "held"
+    """The verdict the file records (``held`` or ``failed``)."""
 
 
 @dataclass(frozen=True, kw_only=True)

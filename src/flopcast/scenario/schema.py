@@ -113,6 +113,10 @@ class ExpectSpec(_Spec, kw_only=True, frozen=True):
     tolerance (for claims whose range comes from the inputs' ranges)."""
     note: str | None = None
     """Why the claim holds or not, in words, for the report."""
+    verdict: Literal["held", "failed"] = "held"
+    """The verdict the file's authors found and explain in ``note``. It does not change the
+    check (a failed claim still fails); the test suite uses it to notice a verdict that
+    changes."""
 
 
 class OutputSpec(_Spec, kw_only=True, frozen=True):
