@@ -28,6 +28,12 @@ class FlopcastError(Exception):
             self.field = field
         return self
 
+    def nested(self, prefix: str) -> FlopcastError:
+        """Put ``prefix`` in front of the field path (``inputs.a`` + ``range[0]``); returns
+        ``self``."""
+        self.field = f"{prefix}.{self.field}" if self.field else prefix
+        return self
+
     def __str__(self) -> str:
         where = ": ".join(part for part in (self.file, self.field) if part)
         return f"{where}: {self.message}" if where else self.message

@@ -144,7 +144,7 @@ def test_user_catalog_overrides_fields_by_id(write):
         ),
         (("kind: accelerator", "kind: gadget"), InputError, "kind", "one of"),
         (("name: My chip", "name: 3"), InputError, "entries.my-chip.name", "bare int"),
-        (("kind: accelerator", "kind: model"), InputError, "h100-sxm", "is a accelerator"),
+        (("kind: accelerator", "kind: model"), InputError, "h100-sxm", "of kind 'accelerator'"),
     ],
 )
 def test_bad_user_catalogs(write, change, kind, field, fragment):

@@ -239,7 +239,8 @@ def _merge(base: Catalog, files: list[list[CatalogEntry]], override: bool) -> Ca
             seen.add(entry.id)
             if old is not None and old.kind != entry.kind:
                 raise InputError(
-                    f"ID {entry.id!r} is a {old.kind} in the built-in catalog, not a {entry.kind}",
+                    f"ID {entry.id!r} is of kind {old.kind!r} in the built-in catalog, "
+                    f"not {entry.kind!r}",
                     file=entry.origin,
                     field=entry.id,
                 )

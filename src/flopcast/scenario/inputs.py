@@ -204,9 +204,8 @@ def _mixture(spec: DistributionSpec, unit: pint.Unit) -> d.Distribution:
         with_unit = msgspec.structs.replace(component, unit=component.unit or str(unit))
         try:
             distribution, component_unit = build_distribution(with_unit)
-        except (InputError, UnitError) as err:
-            err.field = f"components[{index}]" + (f".{err.field}" if err.field else "")
-            raise
+        except FlopcastError as err:
+            raise err.nested(f"components[{index}]") from None
         if component_unit != unit:
             raise UnitError(f"mixture component {index} is in {component_unit}, not {unit}")
         components.append(distribution)

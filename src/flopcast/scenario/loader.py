@@ -148,8 +148,7 @@ def _input(name: str, spec: InputSpec, catalog: Catalog | None) -> InputDef:
         if source is None or not source.strip():
             raise InputError("every input needs a source (or a catalog reference)", field="source")
     except FlopcastError as err:
-        err.field = f"inputs.{name}" + (f".{err.field}" if err.field else "")
-        raise
+        raise err.nested(f"inputs.{name}") from None
     return InputDef(
         name=name,
         distribution=distribution,
@@ -180,8 +179,7 @@ def _output(name: str, spec: OutputSpec) -> OutputDef:
         try:
             expect = _expectation(spec.expect, unit)
         except FlopcastError as err:
-            err.field = f"{field}.expect" + (f".{err.field}" if err.field else "")
-            raise
+            raise err.nested(f"{field}.expect") from None
     return OutputDef(
         name=name,
         expression=expression,
