@@ -50,7 +50,7 @@ class Point:
         return float(self.value)
 
     def describe(self) -> str:
-        return f"{self.value:.4g}"
+        return f"{self.value:.6g}"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -70,7 +70,7 @@ class Normal:
         return rng.normal(self.mean, self.sd, n)
 
     def describe(self) -> str:
-        return f"normal mean {self.mean:.4g} sd {self.sd:.4g}"
+        return f"normal mean {self.mean:.6g} sd {self.sd:.6g}"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -106,7 +106,7 @@ class LogNormal:
 
     def describe(self) -> str:
         lo, hi = math.exp(self.mu - Z90 * self.sigma), math.exp(self.mu + Z90 * self.sigma)
-        return f"lognormal 90% CI [{lo:.4g}, {hi:.4g}]"
+        return f"lognormal 90% CI [{lo:.6g}, {hi:.6g}]"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -126,7 +126,7 @@ class Uniform:
         return rng.uniform(self.lo, self.hi, n)
 
     def describe(self) -> str:
-        return f"uniform [{self.lo:.4g}, {self.hi:.4g}]"
+        return f"uniform [{self.lo:.6g}, {self.hi:.6g}]"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -146,7 +146,7 @@ class LogUniform:
         return np.exp(rng.uniform(math.log(self.lo), math.log(self.hi), n))
 
     def describe(self) -> str:
-        return f"log-uniform [{self.lo:.4g}, {self.hi:.4g}]"
+        return f"log-uniform [{self.lo:.6g}, {self.hi:.6g}]"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -172,7 +172,7 @@ class Beta:
         return self.lo + (self.hi - self.lo) * rng.beta(self.alpha, self.beta, n)
 
     def describe(self) -> str:
-        return f"beta({self.alpha:.4g}, {self.beta:.4g}) on [{self.lo:.4g}, {self.hi:.4g}]"
+        return f"beta({self.alpha:.6g}, {self.beta:.6g}) on [{self.lo:.6g}, {self.hi:.6g}]"
 
 
 def pert(lo: float, mode: float, hi: float, shape: float = 4.0) -> Beta:
@@ -226,7 +226,7 @@ def to(lo: float, hi: float) -> Distribution:
     ``lo == hi`` is a point value; ``lo > hi`` is an error.
     """
     if lo > hi:
-        raise InputError(f"interval lower bound {lo:.4g} is above upper bound {hi:.4g}")
+        raise InputError(f"interval lower bound {lo:.6g} is above upper bound {hi:.6g}")
     if lo == hi:
         return Point(value=lo)
     if lo > 0:
