@@ -1,0 +1,89 @@
+"""An accelerator as the step-time model sees it: peaks, memory, and two network tiers.
+
+Built from a catalog accelerator. Catalog ranges (where sources disagree) are taken at their
+geometric midpoint, the median of the 90% interval they stand for. Bandwidths are per chip
+and per direction, in bytes/s: the catalog's scale-up figure is bidirectional, so it is
+halved; the scale-out figure is a NIC line rate in bit/s per direction, so it is divided by 8.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from flopcast.catalog.model import CatalogEntry
+from flopcast.errors import InputError
+from flopcast.quantity.units import convert
+
+#: Accelerator families: GEMM efficiency and prediction intervals are calibrated per family.
+FAMILIES = {
+    "a100": ("a100-40gb", "a100-80gb"),
+    "hopper": ("h100-sxm", "h100-96gb-500w", "h200", "h800"),
+    "blackwell": ("b200", "gb200", "gb300"),
+    "tpu": ("tpu-v4", "tpu-v5e", "tpu-v5p", "tpu-v6e"),
+}
+
+#: Scale-out bandwidth assumed when the catalog has none [bit/s per chip per direction]: one
+#: 400 Gb/s NIC per accelerator, the common rail-optimized design (e.g. DGX H100).
+DEFAULT_SCALE_OUT_BITS = 400e9
+
+
+@dataclass(frozen=True, kw_only=True)
+class Hardware:
+    """Per-chip numbers in SI units."""
+
+    name: str
+    """Catalog ID."""
+    family: str
+    """One of :data:`FAMILIES` or ``other``."""
+    peak_bf16: float
+    """Dense BF16 peak [FLOP/s]."""
+    peak_fp8: float
+    """Dense FP8 peak [FLOP/s] (the BF16 peak where FP8 is not supported)."""
+    hbm_bytes: float
+    """HBM capacity [byte]."""
+    hbm_bandwidth: float
+    """HBM bandwidth [byte/s]."""
+    scale_up_bandwidth: float
+    """Scale-up (NVLink, ICI, NeuronLink) bandwidth per direction [byte/s]."""
+    scale_up_domain: int
+    """Chips in one scale-up domain."""
+    scale_out_bandwidth: float
+    """Scale-out (NIC) bandwidth per direction [byte/s]."""
+
+    def peak(self, precision: str) -> float:
+        """Dense peak for GEMMs in ``precision`` (``bf16`` or ``fp8``) [FLOP/s]."""
+        return self.peak_fp8 if precision == "fp8" else self.peak_bf16
+
+
+def _mid(entry: CatalogEntry, field: str, unit: str, default: float | None = None) -> float:
+    value = entry.numbers.get(field)
+    if value is None:
+        if default is None:
+            raise InputError(
+                f"accelerator {entry.id!r} has no {field!r}; the step-time model needs it"
+            )
+        return default
+    low = float(convert(value.low * value.unit, unit).magnitude)
+    high = float(convert(value.high * value.unit, unit).magnitude)
+    return math.sqrt(low * high) if low > 0 else (low + high) / 2
+
+
+def hardware_from_catalog(entry: CatalogEntry) -> Hardware:
+    """The step-time model's view of a catalog accelerator."""
+    if entry.kind != "accelerator":
+        raise InputError(f"{entry.id!r} is a {entry.kind}, not an accelerator")
+    bf16 = _mid(entry, "dense_bf16", "FLOP/s/chip")
+    family = next((name for name, ids in FAMILIES.items() if entry.id in ids), "other")
+    return Hardware(
+        name=entry.id,
+        family=family,
+        peak_bf16=bf16,
+        peak_fp8=_mid(entry, "dense_fp8", "FLOP/s/chip", bf16),
+        hbm_bytes=_mid(entry, "hbm_capacity", "byte/chip"),
+        hbm_bandwidth=_mid(entry, "hbm_bandwidth", "byte/s/chip"),
+        scale_up_bandwidth=_mid(entry, "scale_up_bandwidth", "byte/s/chip") / 2,
+        scale_up_domain=round(_mid(entry, "scale_up_domain", "chip", 8.0)),
+        scale_out_bandwidth=_mid(entry, "scale_out_bandwidth", "bit/s/chip", DEFAULT_SCALE_OUT_BITS)
+        / 8,
+    )

@@ -1,0 +1,1 @@
+"""Check the step-time model against published runs (the ``validate`` command)."""
