@@ -281,6 +281,16 @@ def catalog_show(entry_id: str, output_format: str, catalogs: tuple[str, ...]) -
         print_entry(entry, sys.stdout)
 
 
+def _register_plan_commands() -> None:
+    from flopcast.cli.plans import predict, validate
+
+    cli.add_command(predict)
+    cli.add_command(validate)
+
+
+_register_plan_commands()
+
+
 def main() -> None:
     """Console entry point."""
     cli()

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from flopcast.parallel.architecture import Architecture
-from flopcast.parallel.plan import Plan
+from flopcast.parallel.plan import Plan, stage_layers
 
 #: Bytes per parameter of mixed-precision Adam: weights, gradients, optimizer (ZeRO sec. 3.1).
 WEIGHT_BYTES, GRADIENT_BYTES, OPTIMIZER_BYTES = 2.0, 2.0, 12.0
@@ -116,7 +116,7 @@ def memory_per_device(model: Architecture, plan: Plan) -> Memory:
     shard = [np.where(plan.zero >= stage, plan.shard, 1) for stage in (1, 2, 3)]
     in_flight = np.minimum(plan.pp, plan.microbatches)
     interleave = np.where(plan.vpp > 1, 1 + (plan.pp - 1) / (plan.pp * plan.vpp), 1.0)
-    layers_per_stage = model.layers / plan.pp
+    layers_per_stage = stage_layers(model, plan)
     per_layer = activation_bytes_per_layer(model, plan)
     first_stage = per_layer * layers_per_stage * in_flight * interleave
     tokens = plan.micro_batch * plan.seq_len / plan.cp

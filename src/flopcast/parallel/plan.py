@@ -90,9 +90,10 @@ def infeasibility(plan: Plan, model: Architecture, devices: Any) -> np.ndarray:
     """Why each plan cannot run, as text ('' where it can).
 
     Rules: degrees multiply to the device count; TP divides the heads, the KV heads (or the
-    KV heads divide TP, which replicates them) and the MLP widths; PP x VPP divides the
-    layers; CP divides the sequence (in two halves per rank, for causal load balance); EP
-    divides the experts and the DP x CP group; DP x micro-batch divides the global batch.
+    KV heads divide TP, which replicates them) and the MLP widths; PP x VPP is at most the
+    layers (stages may be uneven, as Llama 3 405B's 126 layers on 16 stages); CP divides the
+    sequence (in two halves per rank, for causal load balance); EP divides the experts and
+    the DP x CP group; DP x micro-batch divides the global batch.
     """
     checks = [
         (plan.devices != devices, "TP x CP x DP x PP does not equal the device count"),
@@ -105,10 +106,7 @@ def infeasibility(plan: Plan, model: Architecture, devices: Any) -> np.ndarray:
             (model.ffn % plan.tp != 0) | (model.expert_ffn % plan.tp != 0),
             "TP does not divide the MLP width",
         ),
-        (
-            model.layers % (plan.pp * plan.vpp) != 0,
-            "PP x virtual stages does not divide the layers",
-        ),
+        (plan.pp * plan.vpp > model.layers, "PP x virtual stages exceeds the layers"),
         (plan.seq_len % (2 * plan.cp) != 0, "2 x CP does not divide the sequence length"),
         (
             plan.global_batch % (plan.dp * plan.micro_batch) != 0,
@@ -125,3 +123,9 @@ def infeasibility(plan: Plan, model: Architecture, devices: Any) -> np.ndarray:
     for failed, reason in reversed(checks):
         reasons = np.where(failed, reason, reasons)
     return reasons
+
+
+def stage_layers(model: Architecture, plan: Plan) -> Any:
+    """Layers on the busiest pipeline stage: each of its VPP chunks holds
+    ceil(layers / (PP x VPP)) layers (uneven splits put the remainder on some stages)."""
+    return np.ceil(model.layers / (plan.pp * plan.vpp)) * plan.vpp

@@ -49,7 +49,7 @@ from flopcast.parallel.architecture import Architecture
 from flopcast.parallel.calibration import Calibration
 from flopcast.parallel.hardware import Hardware
 from flopcast.parallel.memory import Memory, memory_per_device, parameters_per_device
-from flopcast.parallel.plan import Plan
+from flopcast.parallel.plan import Plan, stage_layers
 
 #: Backward over forward FLOPs of a GEMM: gradients for inputs and for weights.
 BACKWARD_OVER_FORWARD = 2.0
@@ -107,7 +107,8 @@ def predict(model: Architecture, hw: Hardware, plan: Plan, cal: Calibration) -> 
     """Step time, throughput, MFU, HFU, memory and breakdown of ``plan``."""
     tp, cp, dp, pp, vpp = plan.tp, plan.cp, plan.dp, plan.pp, plan.vpp
     tokens = plan.micro_batch * plan.seq_len / cp  # per device per micro-batch
-    layers = model.layers / pp
+    layers = stage_layers(model, plan)
+    stage_share = layers / model.layers
     # Compute per micro-batch per stage.
     expert_weights = (
         model.moe_layers * (model.top_k + model.shared_experts) * model.mlp_params(model.expert_ffn)
@@ -117,8 +118,8 @@ def predict(model: Architecture, hw: Hardware, plan: Plan, cal: Calibration) -> 
     gemm_speed = np.where(plan.fp8 > 0, bf16_gemm_speed * cal.fp8_gemm_speedup, bf16_gemm_speed)
     # Expert weights count at their slower speed: FLOPs in dense-GEMM-equivalent terms.
     effective_weights = dense_weights + expert_weights / cal.expert_gemm_efficiency
-    gemm_flops = 2.0 * tokens * effective_weights / (tp * pp)
-    attention_flops = tokens * model.attention_forward_flops(plan.seq_len) / (tp * pp)
+    gemm_flops = 2.0 * tokens * effective_weights * stage_share / tp
+    attention_flops = tokens * model.attention_forward_flops(plan.seq_len) * stage_share / tp
     attention_speed = hw.peak_bf16 * cal.attention_efficiency
     shard = np.where(plan.sequence_parallel > 0, tp, 1)
     elementwise = tokens * layers * cal.elementwise_bytes * model.hidden / shard / hw.hbm_bandwidth
@@ -143,7 +144,7 @@ def predict(model: Architecture, hw: Hardware, plan: Plan, cal: Calibration) -> 
     kv = tokens * 2 * model.kv_heads * model.head_dim * ACTIVATION_BYTES
     cp_time = layers * 3 * kv * (cp - 1) / _link(hw, tp * cp)
     cp_exposed = np.maximum(0.0, cp_time - attention_fwd * (1 + ATTENTION_BACKWARD_OVER_FORWARD))
-    moe_layers = model.moe_layers / pp
+    moe_layers = model.moe_layers * stage_share
     dispatch = tokens * max(model.top_k, 1) * model.hidden * ACTIVATION_BYTES
     ep_exposed = moe_layers * 4 * dispatch * (plan.ep - 1) / plan.ep / _link(hw, tp * plan.ep)
     p2p = np.where(pp > 1, 2 * vpp * activation / shard / hw.scale_out_bandwidth, 0.0)

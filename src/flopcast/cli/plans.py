@@ -1,0 +1,112 @@
+"""``flopcast predict`` (one plan) and ``flopcast validate`` (published runs)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+
+from flopcast.errors import InputError
+from flopcast.parallel.plan import PRECISIONS, RECOMPUTE
+
+#: Global batch when none is given [token]: 4M tokens, the order of modern pre-training
+#: batches (Llama 3 405B used 4M-16M, arXiv:2407.21783 sec. 3.4).
+DEFAULT_GLOBAL_BATCH_TOKENS = 4 * 2**20
+
+#: Sequence length when neither the command line nor the model's catalog entry gives one.
+DEFAULT_SEQ_LEN = 4096
+
+
+def _catalog(catalogs: tuple[str, ...]) -> Any:
+    from flopcast.catalog.loader import load_catalog
+
+    return load_catalog(catalogs)
+
+
+@click.command()
+@click.option("--model", "model_id", required=True, help="Catalog model ID (e.g. llama3-405b).")
+@click.option("--accelerator", "accelerator_id", required=True, help="Catalog accelerator ID.")
+@click.option("--devices", required=True, type=click.IntRange(min=1))
+@click.option("--tp", default=1, show_default=True, type=click.IntRange(min=1))
+@click.option("--pp", default=1, show_default=True, type=click.IntRange(min=1))
+@click.option("--dp", default=None, type=click.IntRange(min=1), help="Default: the devices left.")
+@click.option("--cp", default=1, show_default=True, type=click.IntRange(min=1))
+@click.option("--ep", default=1, show_default=True, type=click.IntRange(min=1))
+@click.option("--vpp", default=1, show_default=True, type=click.IntRange(min=1))
+@click.option("--micro-batch", default=1, show_default=True, type=click.IntRange(min=1))
+@click.option("--seq-len", default=None, type=click.IntRange(min=1), help="Default: the model's.")
+@click.option(
+    "--global-batch-tokens",
+    default=DEFAULT_GLOBAL_BATCH_TOKENS,
+    show_default=True,
+    type=click.IntRange(min=1),
+)
+@click.option("--recompute", type=click.Choice(list(RECOMPUTE)), default="none", show_default=True)
+@click.option("--precision", type=click.Choice(list(PRECISIONS)), default="bf16", show_default=True)
+@click.option("--zero", type=click.IntRange(0, 3), default=1, show_default=True)
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+@click.option("--catalog", "catalogs", multiple=True, type=click.Path(dir_okay=False))
+def predict(**options: Any) -> None:
+    """Predict one plan's step time, tokens/s per device, MFU, HFU and memory."""
+    from flopcast.parallel.calibration import default_calibration
+    from flopcast.parallel.layout import build_plan, resolve
+    from flopcast.parallel.steptime import predict as predict_step
+    from flopcast.report.plans import prediction_data, prediction_lines
+
+    model, hardware, seq_default = resolve(
+        _catalog(options["catalogs"]), options["model_id"], options["accelerator_id"]
+    )
+    plan = build_plan(
+        model,
+        devices=options["devices"],
+        tp=options["tp"], pp=options["pp"], dp=options["dp"], cp=options["cp"],
+        ep=options["ep"], vpp=options["vpp"], micro_batch=options["micro_batch"],
+        seq_len=options["seq_len"] or seq_default or DEFAULT_SEQ_LEN,
+        global_batch_tokens=options["global_batch_tokens"],
+        recompute=options["recompute"], precision=options["precision"], zero=options["zero"],
+    )  # fmt: skip
+    calibration = default_calibration()
+    prediction = predict_step(model, hardware, plan, calibration)
+    data = prediction_data(prediction, calibration.interval(hardware.family))
+    needed, available = data["memory_gib"]["total"], hardware.hbm_bytes / 2**30
+    data["fits_memory"] = needed <= available
+    if options["output_format"] == "json":
+        click.echo(json.dumps(data, indent=2))
+    else:
+        click.echo(
+            f"{model.name} on {plan.devices} x {hardware.name}: TP {plan.tp}, PP {plan.pp} "
+            f"(VPP {plan.vpp}), DP {plan.dp}, CP {plan.cp}, EP {plan.ep}, "
+            f"micro-batch {plan.micro_batch}, {plan.global_batch:g} sequences of {plan.seq_len}"
+        )
+        for line in prediction_lines(data, available):
+            click.echo(line)
+    if not data["fits_memory"]:
+        click.echo(
+            f"warning: the plan needs {needed:.1f} GiB per device; {hardware.name} has "
+            f"{available:.0f} GiB",
+            err=True,
+        )
+
+
+@click.command()
+@click.argument("runs", type=click.Path(dir_okay=False))
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+@click.option("--catalog", "catalogs", multiple=True, type=click.Path(dir_okay=False))
+def validate(runs: str, output_format: str, catalogs: tuple[str, ...]) -> None:
+    """Predict every row of RUNS.csv (published runs) and compare with the measured throughput."""
+    from flopcast.parallel.calibration import default_calibration
+    from flopcast.report.plans import validation_data, validation_lines
+    from flopcast.validate.compare import compare
+    from flopcast.validate.runs import read_runs
+
+    done, skipped = compare(read_runs(runs, _catalog(catalogs)), default_calibration())
+    if output_format == "json":
+        click.echo(json.dumps(validation_data(done, skipped), indent=2))
+    else:
+        for line in validation_lines(done, skipped):
+            click.echo(line)
+    if not done:
+        raise InputError("no row could be predicted", file=runs)
+    sys.exit(0)

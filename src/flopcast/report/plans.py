@@ -1,0 +1,125 @@
+"""Step predictions and validation results as text and JSON-ready data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flopcast.parallel.steptime import StepPrediction
+from flopcast.quantity.format import format_number
+from flopcast.validate.compare import Comparison, Summary, by_source, summarize
+from flopcast.validate.runs import Skipped
+
+
+def prediction_data(prediction: StepPrediction, interval: tuple[float, float]) -> dict[str, Any]:
+    """One plan's prediction, with its 80% interval on throughput."""
+    rate = float(prediction.tokens_per_s_per_device)
+    return {
+        "step_time_s": float(prediction.step_time),
+        "tokens_per_s_per_device": rate,
+        "tokens_per_s_per_device_80pct": [rate * interval[0], rate * interval[1]],
+        "mfu": float(prediction.mfu),
+        "hfu": float(prediction.hfu),
+        "memory_gib": prediction.memory.as_gib(),
+        "time_breakdown_s": {k: float(v) for k, v in prediction.breakdown.items()},
+    }
+
+
+def prediction_lines(data: dict[str, Any], hbm_gib: float) -> list[str]:
+    """The prediction as aligned text lines."""
+    low, high = data["tokens_per_s_per_device_80pct"]
+    memory = data["memory_gib"]
+    lines = [
+        f"step time            {data['step_time_s']:.4g} s",
+        f"tokens/s per device  {format_number(data['tokens_per_s_per_device'])} "
+        f"(80% interval {format_number(low)} to {format_number(high)})",
+        f"MFU / HFU            {data['mfu']:.1%} / {data['hfu']:.1%} (of the dense BF16 peak)",
+        f"memory per device    {memory['total']:.1f} GiB of {hbm_gib:.0f} GiB: "
+        + ", ".join(f"{k} {v:.1f}" for k, v in memory.items() if k != "total" and v > 0.05),
+        "time per step        "
+        + ", ".join(
+            f"{k} {v:.3g} s"
+            for k, v in sorted(data["time_breakdown_s"].items(), key=lambda kv: -kv[1])
+            if v > 0.001 * data["step_time_s"]
+        ),
+    ]
+    return lines
+
+
+def _summary_data(summary: Summary) -> dict[str, Any]:
+    return {
+        "rows": summary.rows,
+        "median_abs_error": summary.median_abs_error,
+        "within_20pct": summary.within,
+        "naive_median_abs_error": summary.naive_median_abs_error,
+        "interval_80pct_coverage": summary.interval_coverage,
+    }
+
+
+def validation_data(done: list[Comparison], skipped: list[Skipped]) -> dict[str, Any]:
+    """Everything validate computed, as JSON-ready data."""
+    summary = summarize(done)
+    return {
+        "rows": [
+            {
+                "row_id": c.row.row_id,
+                "source": c.row.source,
+                "label": c.row.label,
+                "measured": c.row.measured,
+                "predicted": c.predicted,
+                "error": c.error,
+                "naive": c.naive,
+                "naive_error": c.naive_error,
+                "interval_80pct": [c.low, c.high],
+                "inside_interval": c.inside,
+                "memory_gib": c.memory_gib,
+            }
+            for c in done
+        ],
+        "skipped": [
+            {"row_id": s.row_id, "source": s.source, "label": s.label, "reason": s.reason}
+            for s in skipped
+        ],
+        "by_source": {k: _summary_data(v) for k, v in by_source(done).items()},
+        "summary": {**_summary_data(summary), "predicted": len(done), "skipped": len(skipped)},
+        "line": summary_line(summary, len(skipped)),
+    }
+
+
+def summary_line(summary: Summary, skipped: int) -> str:
+    """``rows: N predicted, K skipped; median abs error X%; within 20%: Y%``."""
+    return (
+        f"rows: {summary.rows} predicted, {skipped} skipped; median abs error "
+        f"{summary.median_abs_error:.1%}; within 20%: {summary.within:.1%}"
+    )
+
+
+def validation_lines(done: list[Comparison], skipped: list[Skipped]) -> list[str]:
+    """One line per row, a per-source table, the naive method, and the summary line last."""
+    lines = []
+    for c in done:
+        mark = "inside" if c.inside else "outside"
+        lines.append(
+            f"row {c.row.row_id:>4} {c.row.source:<16} {c.row.label[:60]}: predicted "
+            f"{format_number(c.predicted)} tok/s/device, measured {format_number(c.row.measured)} "
+            f"({c.error:+.1%}); naive {c.naive_error:+.1%}; 80% interval {mark}"
+        )
+    for s in skipped:
+        lines.append(f"row {s.row_id:>4} {s.source:<16} skipped: {s.reason}")
+    lines.append("")
+    lines.append(f"{'source':<16} {'rows':>4} {'median |err|':>12} {'within 20%':>10} {'naive':>8}")
+    for source, summary in by_source(done).items():
+        lines.append(
+            f"{source:<16} {summary.rows:>4} {summary.median_abs_error:>12.1%} "
+            f"{summary.within:>10.0%} {summary.naive_median_abs_error:>8.1%}"
+        )
+    total = summarize(done)
+    lines.append("")
+    lines.append(
+        f"naive method (6N FLOP per token at 40% of the BF16 peak): median abs error "
+        f"{total.naive_median_abs_error:.1%}"
+    )
+    lines.append(
+        f"measured value inside the 80% prediction interval: {total.interval_coverage:.0%}"
+    )
+    lines.append(summary_line(total, len(skipped)))
+    return lines
