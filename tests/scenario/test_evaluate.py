@@ -116,3 +116,27 @@ def test_scaling_an_input_scales_a_product(tmp_path_factory, lo, ratio, scale):
     outputs = {o.definition.name: o for o in evaluate(load_scenario(path), samples=500).outputs}
     assert outputs["y"].summary.median == pytest.approx(scale * outputs["x_out"].summary.median)
     assert outputs["y"].summary.p5 <= outputs["y"].summary.median <= outputs["y"].summary.p95
+
+
+def test_plan_functions_predict_and_refuse_distributions(write):
+    text = (
+        "title: t\ninputs:\n  gpus: {value: 64, unit: chip, source: s}\n"
+        "  seq: {value: 8192, unit: token, source: s}\n"
+        "  batch: {value: 1048576, unit: token, source: s}\n"
+        "outputs:\n"
+        '  step: {expr: \'plan_step_time("llama3-70b", "h100-sxm", gpus, 4, 4, 5, seq, batch)\','
+        " unit: s}\n"
+        '  mfu: {expr: \'plan_mfu("llama3-70b", "h100-sxm", gpus, 4, 4, 5, seq, batch)\'}\n'
+        '  rate: {expr: \'plan_tokens_per_s("llama3-70b", "h100-sxm", gpus, 4, 4, 5, seq, batch)\','
+        " unit: token/s/chip}\n"
+    )
+    outputs = _outputs(write, text)
+    step, mfu, rate = (outputs[n].summary.median for n in ("step", "mfu", "rate"))
+    assert rate == pytest.approx(1048576 / (step * 64))
+    assert 0.2 < mfu < 0.8
+    uncertain = text.replace("{value: 64, unit: chip", "{range: [60, 70], unit: chip")
+    with pytest.raises(Exception, match="point value"):
+        _outputs(write, uncertain)
+    impossible = text.replace("gpus, 4, 4, 5", "gpus, 3, 4, 5")
+    with pytest.raises(Exception, match="impossible plan"):
+        _outputs(write, impossible)

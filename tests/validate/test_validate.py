@@ -52,7 +52,7 @@ def test_validate_bad_table(write):
 @pytest.mark.skipif(not PUBLIC.exists(), reason="shared/data is not beside the checkout")
 def test_public_runs_accuracy():
     """The model beats the naive method by far; the figures are those in the closing notes."""
-    done, skipped = compare(read_runs(str(PUBLIC), builtin_catalog()), default_calibration())
+    done, _skipped = compare(read_runs(str(PUBLIC), builtin_catalog()), default_calibration())
     summary = summarize(done)
     assert summary.rows >= 140
     assert summary.median_abs_error <= 0.10

@@ -234,8 +234,9 @@ def _expectation(spec: ExpectSpec, output_unit: Any) -> Expectation:
 
 def _claimed_number(number: Any, unit: Any, kind: str) -> float:
     quantity = parse_quantity(number)
-    if quantity.units == DIMENSIONLESS and unit != DIMENSIONLESS:
-        return float(quantity.magnitude)
+    written_bare = not (isinstance(number, str) and number.strip().endswith("%"))
+    if quantity.units == DIMENSIONLESS and unit != DIMENSIONLESS and written_bare:
+        return float(quantity.magnitude)  # a bare number is in the claim's unit
     try:
         return float(quantity.to(unit).magnitude)
     except Exception:

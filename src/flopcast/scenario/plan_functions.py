@@ -1,0 +1,89 @@
+"""Step-time model functions for scenario expressions.
+
+``plan_step_time(model, accelerator, devices, tp, pp, vpp, seq_len, batch_tokens)`` and its
+siblings ``plan_mfu`` and ``plan_tokens_per_s`` predict one plan with the step-time model
+(:mod:`flopcast.parallel.steptime`): ``model`` and ``accelerator`` are catalog IDs in quotes,
+``devices`` a chip count, ``tp``, ``pp`` and ``vpp`` degrees (data parallelism takes the
+devices left), ``seq_len`` and ``batch_tokens`` token counts. Plans use sequence parallelism,
+no recomputation, ZeRO-1 and BF16; the built-in catalog and calibration. Arguments must be
+point values (a plan is one layout).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pint
+
+from flopcast.errors import InputError
+from flopcast.estimate._units import magnitude, quantity
+from flopcast.scenario.functions import register
+
+
+def _point(value: pint.Quantity, unit: str, name: str) -> int:
+    array = np.asarray(magnitude(value, unit, name))
+    if array.size != 1:
+        raise InputError(f"argument {name!r} of a plan must be a point value, not a distribution")
+    return round(float(array.reshape(-1)[0]))
+
+
+def _text(value: object, name: str) -> str:
+    if not isinstance(value, str):
+        raise InputError(f"argument {name!r} must be a quoted catalog ID")
+    return value
+
+
+def _prediction(model: object, accelerator: object, *numbers: pint.Quantity) -> Any:
+    from flopcast.catalog.loader import builtin_catalog
+    from flopcast.parallel.calibration import default_calibration
+    from flopcast.parallel.layout import build_plan, resolve
+    from flopcast.parallel.steptime import predict
+
+    devices, tp, pp, vpp, seq_len, batch = numbers
+    architecture, hardware, _ = resolve(
+        builtin_catalog(), _text(model, "model"), _text(accelerator, "accelerator")
+    )
+    plan = build_plan(
+        architecture,
+        devices=_point(devices, "chip", "devices"),
+        tp=_point(tp, "", "tp"),
+        pp=_point(pp, "", "pp"),
+        vpp=_point(vpp, "", "vpp"),
+        seq_len=_point(seq_len, "token", "seq_len"),
+        global_batch_tokens=_point(batch, "token", "batch_tokens"),
+    )
+    return predict(architecture, hardware, plan, default_calibration())
+
+
+def _metric(pick: Callable[[Any], pint.Quantity]) -> Callable[..., pint.Quantity]:
+    def call(*arguments: Any) -> pint.Quantity:
+        return pick(_prediction(*arguments))
+
+    return call
+
+
+_SIGNATURE = "(model, accelerator, devices, tp, pp, vpp, seq_len, batch_tokens)"
+
+register(
+    "plan_step_time",
+    _metric(lambda p: quantity(float(p.step_time), "s")),
+    doc=f"predicted seconds per optimizer step {_SIGNATURE}",
+    min_args=8,
+    max_args=8,
+)
+register(
+    "plan_mfu",
+    _metric(lambda p: quantity(float(p.mfu), "")),
+    doc=f"predicted model FLOPs utilization {_SIGNATURE}",
+    min_args=8,
+    max_args=8,
+)
+register(
+    "plan_tokens_per_s",
+    _metric(lambda p: quantity(float(p.tokens_per_s_per_device), "token/s/chip")),
+    doc=f"predicted tokens per second per device {_SIGNATURE}",
+    min_args=8,
+    max_args=8,
+)
