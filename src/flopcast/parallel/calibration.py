@@ -35,6 +35,10 @@ class Calibration:
     expert_gemm_efficiency: float = 0.5
     """Speed of MoE expert GEMMs relative to dense GEMMs: grouped GEMMs over few tokens per
     expert, routing and token permutation make MoE layers slower per FLOP."""
+    gemm_width_half: float = 256.0
+    """GEMM width at which efficiency halves: narrow matrices (small models split by TP,
+    small experts) waste tensor-core tiles and waves, so efficiency scales by
+    ``w / (w + gemm_width_half)`` with w the GEMM's narrower weight dimension per device."""
     attention_efficiency: float = 0.45
     """Share of the dense BF16 peak that flash attention reaches (forward and backward)."""
     elementwise_bytes: float = 120.0

@@ -4,6 +4,14 @@ Built from a catalog accelerator. Catalog ranges (where sources disagree) are ta
 geometric midpoint, the median of the 90% interval they stand for. Bandwidths are per chip
 and per direction, in bytes/s: the catalog's scale-up figure is bidirectional, so it is
 halved; the scale-out figure is a NIC line rate in bit/s per direction, so it is divided by 8.
+
+Power caps. A chip run below its family's reference power (Meta's H100s capped at 500 W,
+against the H100 SXM's 700 W) cannot sustain the reference part's compute: what sustains
+compute is the power above the static draw, spent at a fixed energy per FLOP. So sustained
+compute scales by ``(TDP - static) / (TDP_ref - static)`` relative to the reference part,
+with the static draw (leakage, memory, fabric, fans; H100s idle at 60-100 W of 700) taken as
+:data:`STATIC_POWER_SHARE` of the reference TDP. The reference part itself is assumed to
+reach its GEMM efficiency within its TDP.
 """
 
 from __future__ import annotations
@@ -11,7 +19,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from flopcast.catalog.model import CatalogEntry
+from flopcast.catalog.model import Catalog, CatalogEntry
 from flopcast.errors import InputError
 from flopcast.quantity.units import convert
 
@@ -22,6 +30,12 @@ FAMILIES = {
     "blackwell": ("b200", "gb200", "gb300"),
     "tpu": ("tpu-v4", "tpu-v5e", "tpu-v5p", "tpu-v6e"),
 }
+
+#: The part of each family whose power its GEMM efficiency is calibrated at.
+FAMILY_REFERENCE = {"a100": "a100-80gb", "hopper": "h100-sxm", "blackwell": "b200"}
+
+#: Static power draw as a share of the reference TDP (H100 SXM: ~100 W of 700 W).
+STATIC_POWER_SHARE = 0.15
 
 #: Scale-out bandwidth assumed when the catalog has none [bit/s per chip per direction]: one
 #: 400 Gb/s NIC per accelerator, the common rail-optimized design (e.g. DGX H100).
@@ -50,6 +64,9 @@ class Hardware:
     """Chips in one scale-up domain."""
     scale_out_bandwidth: float
     """Scale-out (NIC) bandwidth per direction [byte/s]."""
+    power_factor: float = 1.0
+    """Sustained compute relative to the family's reference part at equal peak: below 1 for
+    power-capped parts (see the module docstring)."""
 
     def peak(self, precision: str) -> float:
         """Dense peak for GEMMs in ``precision`` (``bf16`` or ``fp8``) [FLOP/s]."""
@@ -69,8 +86,27 @@ def _mid(entry: CatalogEntry, field: str, unit: str, default: float | None = Non
     return math.sqrt(low * high) if low > 0 else (low + high) / 2
 
 
-def hardware_from_catalog(entry: CatalogEntry) -> Hardware:
-    """The step-time model's view of a catalog accelerator."""
+def _power_factor(entry: CatalogEntry, family: str, peak: float, catalog: Catalog | None) -> float:
+    reference_id = FAMILY_REFERENCE.get(family)
+    if catalog is None or reference_id is None or "tdp" not in entry.numbers:
+        return 1.0
+    reference = catalog.entry(reference_id, "accelerator")
+    if "tdp" not in reference.numbers:
+        return 1.0
+    tdp, reference_tdp = _mid(entry, "tdp", "W/chip"), _mid(reference, "tdp", "W/chip")
+    static = STATIC_POWER_SHARE * reference_tdp
+    ratio = (
+        (tdp - static)
+        / (reference_tdp - static)
+        * _mid(reference, "dense_bf16", "FLOP/s/chip")
+        / peak
+    )
+    return float(min(1.0, max(ratio, 0.0)))
+
+
+def hardware_from_catalog(entry: CatalogEntry, catalog: Catalog | None = None) -> Hardware:
+    """The step-time model's view of a catalog accelerator (``catalog`` supplies the family's
+    reference part for power caps; without it none is applied)."""
     if entry.kind != "accelerator":
         raise InputError(f"{entry.id!r} is a {entry.kind}, not an accelerator")
     bf16 = _mid(entry, "dense_bf16", "FLOP/s/chip")
@@ -86,4 +122,5 @@ def hardware_from_catalog(entry: CatalogEntry) -> Hardware:
         scale_up_domain=round(_mid(entry, "scale_up_domain", "chip", 8.0)),
         scale_out_bandwidth=_mid(entry, "scale_out_bandwidth", "bit/s/chip", DEFAULT_SCALE_OUT_BITS)
         / 8,
+        power_factor=_power_factor(entry, family, bf16, catalog),
     )

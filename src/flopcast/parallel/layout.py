@@ -16,7 +16,7 @@ def resolve(
     entry = catalog.entry(model_id, "model")
     seq = entry.numbers.get("seq_len")
     model = architecture_from_catalog(entry)
-    hardware = hardware_from_catalog(catalog.entry(accelerator_id, "accelerator"))
+    hardware = hardware_from_catalog(catalog.entry(accelerator_id, "accelerator"), catalog)
     return model, hardware, None if seq is None else round(seq.low)
 
 

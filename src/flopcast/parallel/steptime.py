@@ -93,6 +93,11 @@ class StepPrediction:
     """Seconds per step by component (they add up to the step time)."""
 
 
+def _width_factor(width: Any, cal: Calibration) -> Any:
+    """Relative GEMM speed at a weight dimension of ``width`` per device (1 when wide)."""
+    return width / (width + cal.gemm_width_half)
+
+
 def _ring(volume: Any, group: Any, bandwidth: Any) -> Any:
     """Seconds for a ring all-gather or reduce-scatter of ``volume`` bytes over ``group``."""
     return volume * (group - 1) / np.maximum(group, 1) / bandwidth
@@ -114,13 +119,18 @@ def predict(model: Architecture, hw: Hardware, plan: Plan, cal: Calibration) -> 
         model.moe_layers * (model.top_k + model.shared_experts) * model.mlp_params(model.expert_ffn)
     )
     dense_weights = model.matmul_weights_per_token() - expert_weights
-    bf16_gemm_speed = hw.peak_bf16 * cal.gemm(hw.family)
+    bf16_gemm_speed = hw.peak_bf16 * cal.gemm(hw.family) * hw.power_factor
     gemm_speed = np.where(plan.fp8 > 0, bf16_gemm_speed * cal.fp8_gemm_speedup, bf16_gemm_speed)
-    # Expert weights count at their slower speed: FLOPs in dense-GEMM-equivalent terms.
-    effective_weights = dense_weights + expert_weights / cal.expert_gemm_efficiency
+    # Narrow GEMMs and expert GEMMs run slower: weights are counted in dense-GEMM-equivalent
+    # terms, divided by their relative speed.
+    dense_width = _width_factor(model.hidden / tp, cal)
+    expert_width = _width_factor(max(model.expert_ffn, 1) / tp, cal)
+    effective_weights = dense_weights / dense_width + expert_weights / (
+        cal.expert_gemm_efficiency * expert_width
+    )
     gemm_flops = 2.0 * tokens * effective_weights * stage_share / tp
     attention_flops = tokens * model.attention_forward_flops(plan.seq_len) * stage_share / tp
-    attention_speed = hw.peak_bf16 * cal.attention_efficiency
+    attention_speed = hw.peak_bf16 * cal.attention_efficiency * hw.power_factor
     shard = np.where(plan.sequence_parallel > 0, tp, 1)
     elementwise = tokens * layers * cal.elementwise_bytes * model.hidden / shard / hw.hbm_bandwidth
     gemm_fwd = gemm_flops / gemm_speed
@@ -145,7 +155,8 @@ def predict(model: Architecture, hw: Hardware, plan: Plan, cal: Calibration) -> 
     cp_time = layers * 3 * kv * (cp - 1) / _link(hw, tp * cp)
     cp_exposed = np.maximum(0.0, cp_time - attention_fwd * (1 + ATTENTION_BACKWARD_OVER_FORWARD))
     moe_layers = model.moe_layers * stage_share
-    dispatch = tokens * max(model.top_k, 1) * model.hidden * ACTIVATION_BYTES
+    # Each TP rank dispatches its sequence-parallel share of the tokens.
+    dispatch = tokens / shard * max(model.top_k, 1) * model.hidden * ACTIVATION_BYTES
     ep_exposed = moe_layers * 4 * dispatch * (plan.ep - 1) / plan.ep / _link(hw, tp * plan.ep)
     p2p = np.where(pp > 1, 2 * vpp * activation / shard / hw.scale_out_bandwidth, 0.0)
     microbatch = compute + tp_exposed + cp_exposed + ep_exposed + p2p

@@ -43,6 +43,7 @@ OUTLIER_CAP = 0.4
 SCALARS = {
     "fp8_gemm_speedup": "log",
     "expert_gemm_efficiency": "logit",
+    "gemm_width_half": "log",
     "attention_efficiency": "logit",
     "dp_overlap": "logit",
 }

@@ -152,7 +152,7 @@ def _predictable(row: dict[str, str], catalog: Catalog, label: str) -> RunRow:
     entry = catalog.by_alias(row["accelerator"], "accelerator")
     if entry is None:
         raise _SkipError(f"accelerator {row['accelerator']!r} matches no catalog alias")
-    hardware = hardware_from_catalog(entry)
+    hardware = hardware_from_catalog(entry, catalog)
     model = _architecture(row, catalog)
     plan = _plan(row, model, int(devices), hardware)
     naive = (_number(row, "active_params_B") or 0) * 1e9 or float(model.active_params())
