@@ -11,7 +11,8 @@ import pytest
 from flopcast.scenario.evaluate import evaluate
 from flopcast.scenario.loader import load_scenario
 
-EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "examples").rglob("*.yaml"))
+ROOT = Path(__file__).resolve().parents[1] / "examples"
+EXAMPLES = sorted(p for p in ROOT.rglob("*.yaml") if p.parent.name != "catalogs")
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)

@@ -155,6 +155,8 @@ def check(
     catalog = _catalog(catalogs)
     for file, explicit in _claim_files(paths, errors):
         try:
+            if not explicit and _is_catalog_file(file):
+                continue  # catalogs live beside claim files (e.g. examples/catalogs/)
             scenario = load_scenario(file, catalog)
             if not scenario.claims:
                 if explicit:
@@ -181,6 +183,14 @@ def check(
     if errors or not verdicts:
         sys.exit(2)
     sys.exit(0 if held == len(verdicts) else 1)
+
+
+def _is_catalog_file(file: str) -> bool:
+    """True for a catalog file (top-level ``kind`` and ``entries``), not a scenario."""
+    from flopcast.scenario.loader import read_yaml
+
+    data = read_yaml(file)
+    return isinstance(data, dict) and "entries" in data and data.get("kind") in KINDS
 
 
 def _claim_files(paths: tuple[str, ...], errors: list[FlopcastError]) -> list[tuple[str, bool]]:
@@ -282,9 +292,10 @@ def catalog_show(entry_id: str, output_format: str, catalogs: tuple[str, ...]) -
 
 
 def _register_plan_commands() -> None:
-    from flopcast.cli.plans import predict, validate
+    from flopcast.cli.plans import predict, search, validate
 
     cli.add_command(predict)
+    cli.add_command(search)
     cli.add_command(validate)
 
 

@@ -110,3 +110,92 @@ def validate(runs: str, output_format: str, catalogs: tuple[str, ...]) -> None:
     if not done:
         raise InputError("no row could be predicted", file=runs)
     sys.exit(0)
+
+
+def _batches(text: str, seq_len: int) -> list[int]:
+    """``--global-batch-tokens``: one value, or ``LOW-HIGH`` for every power-of-two multiple
+    of the sequence length in between."""
+    try:
+        low, _, high = text.partition("-")
+        bounds = (int(float(low)), int(float(high or low)))
+    except ValueError:
+        bounds = (0, -1)
+    if bounds[0] <= 0 or bounds[1] < bounds[0]:
+        raise click.BadParameter(
+            f"expected a token count or LOW-HIGH, got {text!r}", param_hint="--global-batch-tokens"
+        )
+    sequences = [bounds[0] // seq_len]
+    while sequences[-1] * 2 * seq_len <= bounds[1]:
+        sequences.append(sequences[-1] * 2)
+    return [s for s in sequences if s > 0] or [1]
+
+
+@click.command()
+@click.option("--model", "model_id", required=True, help="Catalog model ID.")
+@click.option("--accelerator", "accelerator_id", required=True, help="Catalog accelerator ID.")
+@click.option("--devices", required=True, type=click.IntRange(min=1))
+@click.option("--seq-len", default=None, type=click.IntRange(min=1), help="Default: the model's.")
+@click.option(
+    "--global-batch-tokens",
+    default=str(DEFAULT_GLOBAL_BATCH_TOKENS),
+    show_default=True,
+    help="Tokens per step, or a range LOW-HIGH.",
+)
+@click.option("--top", default=5, show_default=True, type=click.IntRange(min=1))
+@click.option(
+    "--objective",
+    type=click.Choice(["throughput", "cost", "time-to-train"]),
+    default="throughput",
+    show_default=True,
+)
+@click.option(
+    "--precision", type=click.Choice(["bf16", "fp8", "both"]), default="bf16", show_default=True
+)
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+@click.option("--catalog", "catalogs", multiple=True, type=click.Path(dir_okay=False))
+def search(**options: Any) -> None:
+    """Find the fastest plans for a model on a cluster (every valid layout that fits memory)."""
+    from flopcast.parallel.calibration import default_calibration
+    from flopcast.parallel.layout import resolve
+    from flopcast.parallel.search import search as run_search
+    from flopcast.report.plans import search_data, search_lines
+
+    model, hardware, seq_default = resolve(
+        _catalog(options["catalogs"]), options["model_id"], options["accelerator_id"]
+    )
+    seq_len = options["seq_len"] or seq_default or DEFAULT_SEQ_LEN
+    precisions = {"bf16": (0,), "fp8": (1,), "both": (0, 1)}[options["precision"]]
+    progress = _progress_bar() if sys.stderr.isatty() else None
+    result = run_search(
+        model, hardware, default_calibration(), devices=options["devices"], seq_len=seq_len,
+        global_batches=_batches(options["global_batch_tokens"], seq_len), precisions=precisions,
+        progress=progress,
+    )  # fmt: skip
+    if result.feasible == 0:
+        raise InputError(
+            f"no plan of {model.name} on {options['devices']} x {hardware.name} fits in "
+            f"{hardware.hbm_bytes / 2**30:.0f} GiB ({result.evaluated} evaluated)",
+            field="--devices",
+        )
+    data = search_data(result, options["top"], options["objective"])
+    if options["output_format"] == "json":
+        click.echo(json.dumps(data, indent=2))
+    else:
+        for line in search_lines(data, f"{model.name} on {options['devices']} x {hardware.name}"):
+            click.echo(line)
+
+
+def _progress_bar() -> Any:
+    """A callback drawing a rich progress bar on stderr (terminals only)."""
+    from rich.progress import Progress
+
+    bar = Progress(transient=True)
+    task = bar.add_task("evaluating plans", total=None)
+    bar.start()
+
+    def update(done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total)
+        if done >= total:
+            bar.stop()
+
+    return update

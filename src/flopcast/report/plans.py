@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flopcast.parallel.search import FIELDS, SearchResult, why_slower
 from flopcast.parallel.steptime import StepPrediction
 from flopcast.quantity.format import format_number
 from flopcast.validate.compare import Comparison, Summary, by_source, summarize
@@ -122,4 +123,53 @@ def validation_lines(done: list[Comparison], skipped: list[Skipped]) -> list[str
         f"measured value inside the 80% prediction interval: {total.interval_coverage:.0%}"
     )
     lines.append(summary_line(total, len(skipped)))
+    return lines
+
+
+def search_data(result: SearchResult, top: int, objective: str) -> dict[str, Any]:
+    """The best ``top`` plans and the search's counts, as JSON-ready data."""
+    plans = []
+    for index in range(min(top, result.feasible)):
+        plan = result.plan(index)
+        plans.append(
+            {
+                **{field: getattr(plan, field) for field in FIELDS},
+                "devices": int(plan.devices),
+                "step_time_s": float(result.step_time[index]),
+                "tokens_per_s_per_device": float(result.tokens_per_s_per_device[index]),
+                "mfu": float(result.mfu[index]),
+                "memory_gib": float(result.memory_gib[index]),
+                "loses_by": None if index == 0 else why_slower(result, index),
+            }
+        )
+    return {
+        "objective": objective,
+        "evaluated": result.evaluated,
+        "feasible": result.feasible,
+        "seconds": result.seconds,
+        "plans": plans,
+    }
+
+
+_RECOMPUTE_NAMES = {0: "none", 1: "selective", 2: "full"}
+
+
+def search_lines(data: dict[str, Any], title: str) -> list[str]:
+    """The ranked plans as text."""
+    lines = [
+        f"{title}: {data['evaluated']:,} plans evaluated, {data['feasible']:,} fit memory, "
+        f"{data['seconds']:.2f} s (ranked by {data['objective']}: at a fixed device count, "
+        "throughput, time to train and cost per token rank alike)",
+        f"{'#':>2} {'TP':>3} {'PP':>3} {'VPP':>3} {'DP':>5} {'CP':>3} {'EP':>3} {'mb':>3} "
+        f"{'batch':>6} {'recompute':>9} {'ZeRO':>4} {'step s':>8} {'tok/s/dev':>10} "
+        f"{'MFU':>6} {'GiB':>6}  why it loses",
+    ]
+    for rank, p in enumerate(data["plans"], start=1):
+        lines.append(
+            f"{rank:>2} {p['tp']:>3} {p['pp']:>3} {p['vpp']:>3} {p['dp']:>5} {p['cp']:>3} "
+            f"{p['ep']:>3} {p['micro_batch']:>3} {p['global_batch']:>6} "
+            f"{_RECOMPUTE_NAMES[int(p['recompute'])]:>9} {p['zero']:>4} {p['step_time_s']:>8.3g} "
+            f"{format_number(p['tokens_per_s_per_device']):>10} {p['mfu']:>6.1%} "
+            f"{p['memory_gib']:>6.1f}  {p['loses_by'] or 'best'}"
+        )
     return lines

@@ -20,7 +20,7 @@ from flopcast.quantity.summary import DEFAULT_PERCENTILES, Summary, summarize
 from flopcast.quantity.units import Quantity, convert, format_unit
 from flopcast.scenario.claims import ClaimResult, check_claim
 from flopcast.scenario.expr import Value
-from flopcast.scenario.functions import FUNCTIONS
+from flopcast.scenario.functions import ACTIVE_CATALOG, FUNCTIONS
 from flopcast.scenario.model import InputDef, OutputDef, Scenario
 
 #: Samples drawn when none are asked for: enough for percentiles to ~1% at the tails.
@@ -84,13 +84,11 @@ def evaluate(
         for name, definition in scenario.inputs.items()
     }
     values: dict[str, Value] = {name: Value(q, {name: 1.0}) for name, q in drawn.items()}
-    for name in scenario.order:
-        try:
-            # Non-finite samples are reported by _compute, with the output named.
-            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-                values[name] = _compute(scenario.outputs[name], values)
-        except FlopcastError as err:
-            raise err.located(file=scenario.path, field=f"outputs.{name}") from None
+    token = ACTIVE_CATALOG.set(scenario.catalog)
+    try:
+        _compute_outputs(scenario, values)
+    finally:
+        ACTIVE_CATALOG.reset(token)
     input_results = tuple(
         InputResult(definition=d, summary=summarize(drawn[n].magnitude, percentiles))
         for n, d in scenario.inputs.items()
@@ -107,6 +105,17 @@ def evaluate(
         outputs=output_results,
         warnings=_disagreements(scenario, values, output_results),
     )
+
+
+def _compute_outputs(scenario: Scenario, values: dict[str, Value]) -> None:
+    """Every output in dependency order, added to ``values``."""
+    for name in scenario.order:
+        try:
+            # Non-finite samples are reported by _compute, with the output named.
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                values[name] = _compute(scenario.outputs[name], values)
+        except FlopcastError as err:
+            raise err.located(file=scenario.path, field=f"outputs.{name}") from None
 
 
 def _disagreements(

@@ -9,15 +9,21 @@ Quantities whose magnitudes may be sample arrays.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextvars import ContextVar
 
 import numpy as np
 import pint
 
+from flopcast.catalog.model import Catalog
 from flopcast.errors import UnitError
 from flopcast.quantity.units import DIMENSIONLESS, Quantity, convert, describe_unit, parse_quantity
 from flopcast.scenario.expr import Function
 
 FUNCTIONS: dict[str, Function] = {}
+
+#: The catalog of the scenario being evaluated (None: the built-in one); functions that look
+#: up catalog entries (the plan functions) read it.
+ACTIVE_CATALOG: ContextVar[Catalog | None] = ContextVar("ACTIVE_CATALOG", default=None)
 
 
 def register(

@@ -79,6 +79,8 @@ def _load(name: str, data: Any, catalog: Catalog | None) -> Scenario:
         found = "an empty file" if data is None else f"a {type(data).__name__}"
         raise InputError(f"expected a mapping with 'title', 'inputs' and 'outputs', got {found}")
     spec = _convert(data, ScenarioSpec, None)
+    if spec.catalogs:
+        catalog = _scenario_catalog(name, spec.catalogs, catalog)
     inputs = {
         key: _input(key, _convert(value, InputSpec, f"inputs.{key}"), catalog)
         for key, value in spec.inputs.items()
@@ -99,7 +101,27 @@ def _load(name: str, data: Any, catalog: Catalog | None) -> Scenario:
         outputs=outputs,
         order=order,
         input_dependencies=_input_dependencies(inputs, outputs, order),
+        catalog=catalog,
     )
+
+
+def _scenario_catalog(name: str, files: list[str], base: Catalog | None) -> Catalog:
+    """The catalog with the scenario's own files (relative to it) applied on top."""
+    from flopcast.catalog.loader import read_catalog_file
+    from flopcast.catalog.model import Catalog as CatalogType
+
+    folder = Path(name).parent
+    catalog = base or builtin_catalog()
+    for index, file in enumerate(files):
+        try:
+            entries = read_catalog_file(str(folder / file))
+        except FlopcastError as err:
+            raise err.nested(f"catalogs[{index}]") from None
+        merged = dict(catalog.entries)
+        for entry in entries:
+            merged[entry.id] = entry
+        catalog = CatalogType(merged)
+    return catalog
 
 
 def _convert(data: Any, kind: type[T], prefix: str | None) -> T:

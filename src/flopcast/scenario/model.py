@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pint
 
+from flopcast.catalog.model import Catalog
 from flopcast.quantity.distributions import Distribution
 from flopcast.scenario.expr import Expression
 
@@ -95,6 +96,8 @@ class Scenario:
     """Output names in an order where each comes after the outputs it reads."""
     input_dependencies: dict[str, frozenset[str]]
     """For each output, every input it reads directly or through other outputs."""
+    catalog: Catalog | None = None
+    """The catalog its inputs and plan functions use (None: the built-in one)."""
 
     @property
     def claims(self) -> list[OutputDef]:

@@ -5,8 +5,12 @@ siblings ``plan_mfu`` and ``plan_tokens_per_s`` predict one plan with the step-t
 (:mod:`flopcast.parallel.steptime`): ``model`` and ``accelerator`` are catalog IDs in quotes,
 ``devices`` a chip count, ``tp``, ``pp`` and ``vpp`` degrees (data parallelism takes the
 devices left), ``seq_len`` and ``batch_tokens`` token counts. Plans use sequence parallelism,
-no recomputation, ZeRO-1 and BF16; the built-in catalog and calibration. Arguments must be
-point values (a plan is one layout).
+no recomputation, ZeRO-1 and BF16; the scenario's catalog and the built-in calibration.
+Arguments must be point values (a plan is one layout).
+
+``best_step_time(model, accelerator, devices, seq_len, batch_tokens)`` and ``best_mfu``
+run the plan search (:mod:`flopcast.parallel.search`) and report its best plan that fits
+memory. ``scale_up_domain(accelerator)`` is the chips of one scale-up domain.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import pint
 
 from flopcast.errors import InputError
 from flopcast.estimate._units import magnitude, quantity
-from flopcast.scenario.functions import register
+from flopcast.scenario.functions import ACTIVE_CATALOG, register
 
 
 def _point(value: pint.Quantity, unit: str, name: str) -> int:
@@ -43,7 +47,9 @@ def _prediction(model: object, accelerator: object, *numbers: pint.Quantity) -> 
 
     devices, tp, pp, vpp, seq_len, batch = numbers
     architecture, hardware, _ = resolve(
-        builtin_catalog(), _text(model, "model"), _text(accelerator, "accelerator")
+        ACTIVE_CATALOG.get() or builtin_catalog(),
+        _text(model, "model"),
+        _text(accelerator, "accelerator"),
     )
     plan = build_plan(
         architecture,
@@ -86,4 +92,61 @@ register(
     doc=f"predicted tokens per second per device {_SIGNATURE}",
     min_args=8,
     max_args=8,
+)
+
+
+def _search(model: object, accelerator: object, *numbers: pint.Quantity) -> Any:
+    from flopcast.catalog.loader import builtin_catalog
+    from flopcast.parallel.calibration import default_calibration
+    from flopcast.parallel.layout import resolve
+    from flopcast.parallel.search import search
+
+    devices, seq_len, batch = numbers
+    catalog = ACTIVE_CATALOG.get() or builtin_catalog()
+    architecture, hardware, _ = resolve(
+        catalog, _text(model, "model"), _text(accelerator, "accelerator")
+    )
+    seq = _point(seq_len, "token", "seq_len")
+    result = search(
+        architecture, hardware, default_calibration(), devices=_point(devices, "chip", "devices"),
+        seq_len=seq, global_batches=[_point(batch, "token", "batch_tokens") // seq],
+    )  # fmt: skip
+    if result.feasible == 0:
+        raise InputError(f"no plan of {architecture.name} fits on {hardware.name}")
+    return result
+
+
+_SEARCH_SIGNATURE = "(model, accelerator, devices, seq_len, batch_tokens)"
+
+register(
+    "best_step_time",
+    lambda *a: quantity(float(_search(*a).step_time[0]), "s"),
+    doc=f"step time of the best plan the search finds {_SEARCH_SIGNATURE}",
+    min_args=5,
+    max_args=5,
+)
+register(
+    "best_mfu",
+    lambda *a: quantity(float(_search(*a).mfu[0]), ""),
+    doc=f"MFU of the best plan the search finds {_SEARCH_SIGNATURE}",
+    min_args=5,
+    max_args=5,
+)
+
+
+def _scale_up_domain(accelerator: object) -> pint.Quantity:
+    from flopcast.catalog.loader import builtin_catalog
+    from flopcast.parallel.hardware import hardware_from_catalog
+
+    catalog = ACTIVE_CATALOG.get() or builtin_catalog()
+    entry = catalog.entry(_text(accelerator, "accelerator"), "accelerator")
+    return quantity(float(hardware_from_catalog(entry, catalog).scale_up_domain), "chip")
+
+
+register(
+    "scale_up_domain",
+    _scale_up_domain,
+    doc="chips in one scale-up (NVLink, ICI) domain of an accelerator",
+    min_args=1,
+    max_args=1,
 )

@@ -147,6 +147,9 @@ class ScenarioSpec(_Spec, kw_only=True, frozen=True):
     """Longer explanation for the report."""
     source: str | None = None
     """The text the scenario comes from."""
+    catalogs: list[str] = msgspec.field(default_factory=list)
+    """Catalog files (paths relative to this file) whose entries add to or override the
+    built-in catalog for this scenario's inputs and plan functions."""
     outputs: Annotated[dict[str, Any], msgspec.Meta(min_length=1)]
     """Named outputs, at least one, each an :class:`OutputSpec`. (Entries are converted one
     by one so that errors name the entry; msgspec elides dict keys in its error paths.)"""

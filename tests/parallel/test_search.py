@@ -1,0 +1,80 @@
+"""The plan search: vectorized evaluation equals the single-plan predictor, and it finds
+Meta's published Llama 3 405B layout feasible and beats it."""
+
+import json
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from flopcast.catalog.loader import builtin_catalog
+from flopcast.cli.main import cli
+from flopcast.parallel.calibration import default_calibration
+from flopcast.parallel.layout import resolve
+from flopcast.parallel.plan import infeasibility
+from flopcast.parallel.search import FIELDS, candidates, search
+from flopcast.parallel.steptime import predict
+
+CAL = default_calibration()
+MODEL, H100, _ = resolve(builtin_catalog(), "llama3-405b", "h100-sxm")
+
+
+@pytest.fixture(scope="module")
+def result():
+    return search(MODEL, H100, CAL, devices=16384, seq_len=8192, global_batches=[2048])
+
+
+def test_candidates_pass_the_plan_rules():
+    table = candidates(MODEL, H100, 16384, 8192, [2048])
+    assert len(table) > 10_000
+    from flopcast.parallel.plan import Plan
+
+    plans = Plan(**{f: table[:, i] for i, f in enumerate(FIELDS)})
+    assert set(infeasibility(plans, MODEL, 16384)) == {""}
+    assert np.all(plans.devices == 16384)
+
+
+def test_vectorized_search_equals_single_plan_predictions(result):
+    rng = np.random.default_rng(1)
+    for index in rng.choice(result.feasible, size=25, replace=False):
+        single = predict(MODEL, H100, result.plan(int(index)), CAL)
+        assert float(single.step_time) == pytest.approx(float(result.step_time[index]))
+        assert float(single.mfu) == pytest.approx(float(result.mfu[index]))
+        assert float(single.memory.total) / 2**30 == pytest.approx(float(result.memory_gib[index]))
+
+
+def test_ranked_best_first_and_all_fit(result):
+    assert np.all(np.diff(result.tokens_per_s_per_device) <= 1e-9)
+    assert np.all(result.memory_gib <= H100.hbm_bytes / 2**30)
+
+
+def test_meta_layout_is_feasible_and_beaten(result):
+    plans = result.plans
+    meta = np.where((plans.tp == 8) & (plans.pp == 16) & (plans.dp == 128) & (plans.cp == 1))[0]
+    assert len(meta) > 0, "TP 8, PP 16, DP 128, CP 1 must fit in some variant"
+    assert result.tokens_per_s_per_device[0] >= result.tokens_per_s_per_device[meta[0]]
+
+
+def test_search_cli_json():
+    args = ["search", "--model", "llama3-70b", "--accelerator", "h100-sxm", "--devices", "64",
+            "--seq-len", "8192", "--global-batch-tokens", "1048576-4194304", "--top", "3",
+            "--format", "json"]  # fmt: skip
+    data = json.loads(CliRunner().invoke(cli, args).output)
+    assert {"evaluated", "feasible", "seconds", "plans"} <= set(data)
+    assert len(data["plans"]) == 3
+    first = data["plans"][0]
+    assert {"tp", "pp", "dp", "step_time_s", "tokens_per_s_per_device", "mfu", "memory_gib"} <= set(
+        first
+    )
+    assert first["global_batch"] in (128, 256, 512)
+    assert data["plans"][1]["loses_by"]
+
+
+def test_search_cli_text_and_no_fit():
+    runner = CliRunner()
+    text = runner.invoke(cli, ["search", "--model", "llama3-8b", "--accelerator", "h100-sxm",
+                               "--devices", "8", "--top", "2"])  # fmt: skip
+    assert text.exit_code == 0 and "plans evaluated" in text.output and "best" in text.output
+    none = runner.invoke(cli, ["search", "--model", "llama3-405b", "--accelerator", "a100-40gb",
+                               "--devices", "8"])  # fmt: skip
+    assert none.exit_code == 2 and "fits" in none.output
