@@ -132,6 +132,46 @@ def _percentiles(text: str) -> list[float]:
 
 
 @cli.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=str))
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Report file to write (.html or .md).",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["html", "markdown"]),
+    default=None,
+    help="Default: from the output file's extension.",
+)
+@_sampling_options
+@_catalog_option
+def report(
+    file: str,
+    output: str,
+    output_format: str | None,
+    samples: int,
+    seed: int,
+    catalogs: tuple[str, ...],
+) -> None:
+    """Write a report of the scenario FILE: a self-contained HTML page with figures, or
+    Markdown with its figures as SVG files beside it."""
+    from flopcast.report.html import scenario_html, write_atomically
+    from flopcast.report.markdown import write_markdown_report
+
+    result = evaluate(load_scenario(file, _catalog(catalogs)), samples=samples, seed=seed)
+    chosen = output_format or ("markdown" if output.endswith(".md") else "html")
+    if chosen == "html":
+        write_atomically(output, scenario_html(result))
+    else:
+        write_markdown_report(result, output)
+    click.echo(f"wrote {output}")
+
+
+@cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
 @click.option(
     "--format",

@@ -93,8 +93,17 @@ def predict(**options: Any) -> None:
 @click.command()
 @click.argument("runs", type=click.Path(dir_okay=False))
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Also write an HTML report with the predicted-vs-measured figure.",
+)
 @click.option("--catalog", "catalogs", multiple=True, type=click.Path(dir_okay=False))
-def validate(runs: str, output_format: str, catalogs: tuple[str, ...]) -> None:
+def validate(
+    runs: str, output_format: str, report_path: str | None, catalogs: tuple[str, ...]
+) -> None:
     """Predict every row of RUNS.csv (published runs) and compare with the measured throughput."""
     from flopcast.parallel.calibration import default_calibration
     from flopcast.report.plans import validation_data, validation_lines
@@ -109,6 +118,10 @@ def validate(runs: str, output_format: str, catalogs: tuple[str, ...]) -> None:
             click.echo(line)
     if not done:
         raise InputError("no row could be predicted", file=runs)
+    if report_path:
+        from flopcast.report.html import validation_html, write_atomically
+
+        write_atomically(report_path, validation_html(validation_data(done, skipped)))
     sys.exit(0)
 
 
@@ -152,6 +165,13 @@ def _batches(text: str, seq_len: int) -> list[int]:
     "--precision", type=click.Choice(["bf16", "fp8", "both"]), default="bf16", show_default=True
 )
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Also write an HTML report with the ranked plans' time breakdown.",
+)
 @click.option("--catalog", "catalogs", multiple=True, type=click.Path(dir_okay=False))
 def search(**options: Any) -> None:
     """Find the fastest plans for a model on a cluster (every valid layout that fits memory)."""
@@ -178,11 +198,16 @@ def search(**options: Any) -> None:
             field="--devices",
         )
     data = search_data(result, options["top"], options["objective"])
+    title = f"{model.name} on {options['devices']} x {hardware.name}"
     if options["output_format"] == "json":
         click.echo(json.dumps(data, indent=2))
     else:
-        for line in search_lines(data, f"{model.name} on {options['devices']} x {hardware.name}"):
+        for line in search_lines(data, title):
             click.echo(line)
+    if options["report_path"]:
+        from flopcast.report.html import search_html, write_atomically
+
+        write_atomically(options["report_path"], search_html(data, title))
 
 
 def _progress_bar() -> Any:

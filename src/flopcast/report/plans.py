@@ -140,6 +140,7 @@ def search_data(result: SearchResult, top: int, objective: str) -> dict[str, Any
                 "mfu": float(result.mfu[index]),
                 "memory_gib": float(result.memory_gib[index]),
                 "loses_by": None if index == 0 else why_slower(result, index),
+                "breakdown_s": {k: float(v[index]) for k, v in result.breakdown.items()},
             }
         )
     return {

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pint
@@ -53,6 +54,8 @@ class OutputResult:
     """Every input it reads, directly or through other outputs."""
     claim: ClaimResult | None
     """The verdict, when the output is a claim."""
+    samples: Any = None
+    """The output's samples in ``unit_text`` (a float for a point value), for figures."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -66,6 +69,12 @@ class ScenarioResult:
     outputs: tuple[OutputResult, ...]
     warnings: tuple[str, ...] = ()
     """Outputs computed two ways that disagree beyond the inputs' spread."""
+
+    def _repr_html_(self) -> str:
+        """Jupyter shows a run as its HTML tables (no figures, to stay light)."""
+        from flopcast.report.html import scenario_tables_html
+
+        return scenario_tables_html(self)
 
 
 def evaluate(
@@ -192,6 +201,7 @@ def _output_result(
         sensitivity=sensitivity,
         inputs=inputs,
         claim=claim,
+        samples=magnitude,
     )
 
 

@@ -1,0 +1,125 @@
+"""Figures as inline SVG text (matplotlib, Agg backend), so reports need no files or network.
+
+matplotlib is imported on first use: the other commands never pay for it.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import numpy as np
+
+#: An output spans "orders of magnitude" (log axis) when its 99th percentile is this many
+#: times its 1st.
+LOG_AXIS_SPREAD = 30.0
+
+#: Figure size [inches] and resolution for SVG text.
+FIGURE_SIZE = (6.0, 2.6)
+
+#: Histogram bins for distribution figures.
+BINS = 60
+
+
+def _pyplot() -> Any:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update({"svg.fonttype": "none", "font.size": 9})
+    return plt
+
+
+def _svg(figure: Any) -> str:
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", bbox_inches="tight")
+    _pyplot().close(figure)
+    text = buffer.getvalue()
+    return text[text.index("<svg") :]
+
+
+def distribution_svg(
+    samples: Any, unit: str, title: str, claimed: tuple[float | None, float | None] | None
+) -> str:
+    """Histogram of an output's samples, its median and 90% interval, and a claimed range."""
+    plt = _pyplot()
+    values = np.asarray(samples, dtype=float).reshape(-1)
+    figure, axis = plt.subplots(figsize=FIGURE_SIZE)
+    low, median, high = np.percentile(values, [5, 50, 95])
+    positive = bool(np.all(values > 0))
+    spread = np.percentile(values, 99) / max(np.percentile(values, 1), 1e-300) if positive else 1.0
+    if np.ptp(values) == 0:
+        axis.axvline(median, color="#1f4e79", linewidth=2, label="value")
+        axis.set_yticks([])
+    else:
+        bins: Any = BINS
+        if positive and spread > LOG_AXIS_SPREAD:
+            bins = np.logspace(np.log10(values.min()), np.log10(values.max()), BINS)
+            axis.set_xscale("log")
+        axis.hist(values, bins=bins, color="#9ecae1", edgecolor="none")
+        axis.axvline(median, color="#1f4e79", linewidth=1.5, label="median")
+        axis.axvspan(low, high, color="#1f4e79", alpha=0.08, label="90% interval")
+    if claimed is not None:
+        claim_low, claim_high = claimed
+        start = claim_low if claim_low is not None else axis.get_xlim()[0]
+        end = claim_high if claim_high is not None else axis.get_xlim()[1]
+        axis.axvspan(start, end, color="#e6550d", alpha=0.15, label="claimed")
+    axis.set_xlabel(unit or "value")
+    axis.set_title(title, loc="left", fontsize=10)
+    axis.legend(loc="upper right", fontsize=8, frameon=False)
+    return _svg(figure)
+
+
+def tornado_svg(shares: list[tuple[str, float]], title: str) -> str:
+    """Horizontal bars: the share of an output's spread each input drives."""
+    plt = _pyplot()
+    names = [name for name, _ in shares][::-1]
+    values = [share for _, share in shares][::-1]
+    height = max(1.2, 0.35 * len(names) + 0.6)
+    figure, axis = plt.subplots(figsize=(FIGURE_SIZE[0], height))
+    axis.barh(names, values, color="#3182bd")
+    axis.set_xlim(0, 1)
+    axis.set_xlabel("share of spread")
+    axis.set_title(title, loc="left", fontsize=10)
+    return _svg(figure)
+
+
+def scatter_svg(
+    points: dict[str, tuple[list[float], list[float]]], title: str, xlabel: str, ylabel: str
+) -> str:
+    """Log-log scatter of predicted (y) against measured (x), one colour per group."""
+    plt = _pyplot()
+    figure, axis = plt.subplots(figsize=(6.0, 5.0))
+    every = [v for xs, ys in points.values() for v in (*xs, *ys) if v > 0]
+    low, high = min(every) / 1.5, max(every) * 1.5
+    axis.plot([low, high], [low, high], color="black", linewidth=0.8)
+    axis.fill_between([low, high], [low * 0.8, high * 0.8], [low * 1.2, high * 1.2],
+                      color="grey", alpha=0.15, label="within 20%")  # fmt: skip
+    for name, (xs, ys) in points.items():
+        axis.scatter(xs, ys, s=14, label=name)
+    axis.set_xscale("log")
+    axis.set_yscale("log")
+    axis.set_xlim(low, high)
+    axis.set_ylim(low, high)
+    axis.set_xlabel(xlabel)
+    axis.set_ylabel(ylabel)
+    axis.set_title(title, loc="left", fontsize=10)
+    axis.legend(fontsize=7, frameon=False, loc="upper left")
+    return _svg(figure)
+
+
+def stacked_bars_svg(labels: list[str], parts: dict[str, list[float]], title: str) -> str:
+    """One horizontal bar per label, split into named parts (a time breakdown)."""
+    plt = _pyplot()
+    figure, axis = plt.subplots(figsize=(7.0, max(1.5, 0.4 * len(labels) + 0.8)))
+    left = np.zeros(len(labels))
+    for name, values in parts.items():
+        array = np.asarray(values, dtype=float)
+        if np.any(array > 0):
+            axis.barh(labels[::-1], array[::-1], left=left[::-1], label=name.replace("_", " "))
+            left += array
+    axis.set_xlabel("seconds per step")
+    axis.set_title(title, loc="left", fontsize=10)
+    axis.legend(fontsize=7, frameon=False, ncol=4, loc="upper center", bbox_to_anchor=(0.5, -0.3))
+    return _svg(figure)
