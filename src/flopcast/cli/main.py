@@ -7,6 +7,7 @@ on stderr and exit status 2, never a traceback (click's own usage errors also ex
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,25 @@ def _catalog(catalogs: tuple[str, ...]) -> Catalog | None:
     from flopcast.catalog.loader import load_catalog
 
     return load_catalog(catalogs)
+
+
+#: Runs with at least this many samples show a progress indicator on a terminal.
+LONG_RUN_SAMPLES = 1_000_000
+
+
+def interactive() -> bool:
+    """True on a terminal outside CI: where progress indicators belong."""
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+def _evaluate(scenario: Any, samples: int, seed: int, **options: Any) -> ScenarioResult:
+    """Evaluate, with a spinner on a terminal for long runs."""
+    if samples < LONG_RUN_SAMPLES or not interactive():
+        return evaluate(scenario, samples=samples, seed=seed, **options)
+    from rich.console import Console
+
+    with Console(stderr=True).status(f"sampling {samples:,} draws per input"):
+        return evaluate(scenario, samples=samples, seed=seed, **options)
 
 
 def _sampling_options(function: Any) -> Any:
@@ -99,7 +119,7 @@ def run(
 ) -> None:
     """Evaluate the scenario FILE: every output with its median, 90% interval and drivers."""
     scenario = load_scenario(file, _catalog(catalogs))
-    result = evaluate(scenario, samples=samples, seed=seed, percentiles=_percentiles(percentiles))
+    result = _evaluate(scenario, samples, seed, percentiles=_percentiles(percentiles))
     if output_format == "json":
         from flopcast.report.data import scenario_data
 
@@ -162,7 +182,7 @@ def report(
     from flopcast.report.html import scenario_html, write_atomically
     from flopcast.report.markdown import write_markdown_report
 
-    result = evaluate(load_scenario(file, _catalog(catalogs)), samples=samples, seed=seed)
+    result = _evaluate(load_scenario(file, _catalog(catalogs)), samples, seed)
     chosen = output_format or ("markdown" if output.endswith(".md") else "html")
     if chosen == "html":
         write_atomically(output, scenario_html(result))
@@ -206,7 +226,7 @@ def check(
                         field="outputs",
                     )
                 continue
-            results.append(evaluate(scenario, samples=samples, seed=seed))
+            results.append(_evaluate(scenario, samples, seed))
         except FlopcastError as err:
             errors.append(err.located(file=file))
     verdicts = [(result, output) for result in results for output in result.outputs if output.claim]

@@ -185,7 +185,9 @@ def search(**options: Any) -> None:
     )
     seq_len = options["seq_len"] or seq_default or DEFAULT_SEQ_LEN
     precisions = {"bf16": (0,), "fp8": (1,), "both": (0, 1)}[options["precision"]]
-    progress = _progress_bar() if sys.stderr.isatty() else None
+    from flopcast.cli.main import interactive
+
+    progress = _progress_bar() if interactive() else None
     result = run_search(
         model, hardware, default_calibration(), devices=options["devices"], seq_len=seq_len,
         global_batches=_batches(options["global_batch_tokens"], seq_len), precisions=precisions,
