@@ -113,4 +113,4 @@ register("qty", _qty, doc='a constant with a unit: qty("3 TB/s")', min_args=1, m
 
 
 # The estimate layer's functions (imported last: it registers through ``register`` above).
-from flopcast.scenario import estimators, plan_functions  # noqa: E402, F401
+from flopcast.scenario import estimators, network_functions, plan_functions  # noqa: E402, F401

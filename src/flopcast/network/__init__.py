@@ -1,0 +1,1 @@
+"""Collectives, topologies, multi-site synchronization schemes and roofline helpers."""

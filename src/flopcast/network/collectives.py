@@ -1,0 +1,77 @@
+"""Alpha-beta costs of collectives (Hockney's model: time = latency terms + bytes / bandwidth).
+
+``bandwidth`` is per device per direction [byte/s]; ``latency`` per message hop [s].
+Ring algorithms move ``(n-1)/n`` of the data per device per phase (Patarasuk & Yuan 2009,
+"Bandwidth optimal all-reduce algorithms for clusters of workstations"); an all-reduce is a
+reduce-scatter then an all-gather. The pipelined double binary tree (NCCL's tree, Sanders et
+al. 2009) trades the ``n`` latency terms for ``2 log2 n`` at about the same bandwidth term.
+
+NCCL reports "bus bandwidth" so that numbers compare across device counts: for all-reduce
+``busbw = algbw x 2(n-1)/n`` with ``algbw = bytes / time`` (NVIDIA/nccl-tests, doc/PERFORMANCE.md).
+A link delivers about :data:`NCCL_PROTOCOL_EFFICIENCY` of its line rate after protocol
+overhead (NCCL maintainer, NVIDIA/nccl-tests#212: ~370 GB/s effective on H100 NVLink's
+450 GB/s per direction).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+#: Effective over line-rate bandwidth of NCCL's ring protocol: 370 / 450 GB/s on H100 NVLink
+#: (S. Jeaugey, NVIDIA, in NVIDIA/nccl-tests issue #212, 2024-05-06).
+NCCL_PROTOCOL_EFFICIENCY = 370.0 / 450.0
+
+
+def reduce_scatter_time(size: Any, n: Any, bandwidth: Any, latency: Any = 0.0) -> Any:
+    """Ring reduce-scatter of ``size`` bytes over ``n`` devices [s]."""
+    return (n - 1) * latency + (n - 1) / n * size / bandwidth
+
+
+def all_gather_time(size: Any, n: Any, bandwidth: Any, latency: Any = 0.0) -> Any:
+    """Ring all-gather producing ``size`` bytes on each of ``n`` devices [s]."""
+    return reduce_scatter_time(size, n, bandwidth, latency)
+
+
+def ring_all_reduce_time(size: Any, n: Any, bandwidth: Any, latency: Any = 0.0) -> Any:
+    """Ring all-reduce: reduce-scatter plus all-gather [s]."""
+    return 2 * reduce_scatter_time(size, n, bandwidth, latency)
+
+
+def tree_all_reduce_time(size: Any, n: Any, bandwidth: Any, latency: Any = 0.0) -> Any:
+    """Pipelined double-binary-tree all-reduce [s]: 2 log2(n) latency hops, and each device
+    sends and receives the data about twice over its link."""
+    return 2 * np.ceil(np.log2(np.maximum(n, 2))) * latency + 2 * size / bandwidth
+
+
+def all_to_all_time(size: Any, n: Any, bandwidth: Any, latency: Any = 0.0) -> Any:
+    """All-to-all where each device holds ``size`` bytes split evenly over ``n`` peers [s]."""
+    return (n - 1) * latency + (n - 1) / n * size / bandwidth
+
+
+def point_to_point_time(size: Any, bandwidth: Any, latency: Any = 0.0) -> Any:
+    """One message of ``size`` bytes [s]."""
+    return latency + size / bandwidth
+
+
+def hierarchical_all_reduce_time(
+    size: Any,
+    inner: Any,
+    outer: Any,
+    inner_bandwidth: Any,
+    outer_bandwidth: Any,
+    inner_latency: Any = 0.0,
+    outer_latency: Any = 0.0,
+) -> Any:
+    """All-reduce over ``inner`` x ``outer`` devices across two tiers [s]: reduce-scatter
+    inside each group of ``inner``, all-reduce of each ``1/inner`` shard across the
+    ``outer`` groups (each device on its own outer link), all-gather inside."""
+    inside = reduce_scatter_time(size, inner, inner_bandwidth, inner_latency)
+    across = ring_all_reduce_time(size / inner, outer, outer_bandwidth, outer_latency)
+    return 2 * inside + across
+
+
+def all_reduce_bus_bandwidth(size: Any, n: Any, seconds: Any) -> Any:
+    """NCCL's bus bandwidth of an all-reduce that took ``seconds`` [byte/s]."""
+    return size / seconds * 2 * (n - 1) / n
