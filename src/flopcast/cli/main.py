@@ -352,9 +352,10 @@ def catalog_show(entry_id: str, output_format: str, catalogs: tuple[str, ...]) -
 
 
 def _register_plan_commands() -> None:
-    from flopcast.cli.plans import predict, search, validate
+    from flopcast.cli.plans import predict, search, sites, validate
 
     cli.add_command(predict)
+    cli.add_command(sites)
     cli.add_command(search)
     cli.add_command(validate)
 

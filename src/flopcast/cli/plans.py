@@ -226,3 +226,72 @@ def _progress_bar() -> Any:
             bar.stop()
 
     return update
+
+
+@click.command()
+@click.option("--model", "model_id", default=None, help="Catalog model ID (or --params).")
+@click.option("--params", type=float, default=None, help="Parameters, when no model is named.")
+@click.option(
+    "--step-time",
+    required=True,
+    type=click.FloatRange(min=0, min_open=True),
+    help="Seconds per training step.",
+)
+@click.option("--sites", default=2, show_default=True, type=click.IntRange(min=2))
+@click.option(
+    "--link-gbps",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="WAN bandwidth per site per direction [Gbit/s], for the utilization column.",
+)
+@click.option(
+    "--exposed-share",
+    default=0.05,
+    show_default=True,
+    type=click.FloatRange(0, 1),
+    help="Exposed communication allowed, as a share of compute.",
+)
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+@click.option("--catalog", "catalogs", multiple=True, type=click.Path(dir_okay=False))
+def sites(**options: Any) -> None:
+    """WAN bandwidth that multi-site training needs, scheme by scheme, and the utilization a
+    given link gives."""
+    from flopcast.network.sync import SCHEMES, bytes_per_step, required_bandwidth, utilization
+    from flopcast.parallel.architecture import architecture_from_catalog
+
+    params = options["params"]
+    if options["model_id"]:
+        entry = _catalog(options["catalogs"]).entry(options["model_id"], "model")
+        total = entry.numbers.get("total_params")
+        params = total.low if total else architecture_from_catalog(entry).total_params()
+    if not params:
+        raise InputError("give --model ID or --params N", field="--model")
+    n_sites, step = options["sites"], options["step_time"]
+    rows: list[dict[str, Any]] = []
+    for scheme in SCHEMES:
+        need = required_bandwidth(scheme, params, n_sites, step, options["exposed_share"])
+        row = {
+            "scheme": scheme.name,
+            "bytes_per_step_per_site": float(bytes_per_step(scheme, params, n_sites)),
+            "required_gbps": float(need) * 8 / 1e9,
+        }
+        if options["link_gbps"]:
+            link = options["link_gbps"] * 1e9 / 8
+            row["utilization"] = float(utilization(scheme, params, n_sites, step, link))
+        rows.append(row)
+    if options["output_format"] == "json":
+        click.echo(json.dumps({"params": params, "sites": n_sites, "step_time_s": step,
+                               "exposed_share": options["exposed_share"], "schemes": rows},
+                              indent=2))  # fmt: skip
+        return
+    share = options["exposed_share"]
+    click.echo(f"{params:.3g} parameters, {n_sites} sites, {step:g} s per step; bandwidth per "
+               f"site per direction for at most {share:.0%} exposed communication")  # fmt: skip
+    header = f"{'scheme':<56} {'GB/step':>9} {'needs Gbit/s':>13}"
+    click.echo(header + (f" {'utilization':>11}" if options["link_gbps"] else ""))
+    for row in rows:
+        line = (f"{row['scheme']:<56} {row['bytes_per_step_per_site'] / 1e9:>9.3g} "
+                f"{row['required_gbps']:>13.4g}")  # fmt: skip
+        if "utilization" in row:
+            line += f" {row['utilization']:>11.1%}"
+        click.echo(line)

@@ -13,6 +13,7 @@ unit                    meaning
 ``chip``                one accelerator (aliases ``device``, ``gpu``, ``accelerator``), so
                         that "kW per chip" times chips is kW
 ``USD``                 US dollars; ``$2`` in a value string is read as ``2 USD``
+``bit``, ``byte``        information as its own dimension (pint's are dimensionless); ``B``
 ``bps``                 bit per second (``Tbps`` = 1e12 bit/s)
 ``month``               30.44 days (a mean Gregorian month, 365.25 / 12 rounded as stated
                         in the project's conventions)
@@ -42,6 +43,10 @@ DOMAIN_DEFINITIONS = (
     "sequence = [sequence] = _ = sequences = seq",
     "chip = [chip] = _ = chips = device = devices = gpu = gpus = GPU = GPUs = accelerator",
     "USD = [currency] = _ = usd = dollar = dollars",
+    # pint makes bits dimensionless; here information is a dimension, so a byte count is
+    # never silently taken for a plain number (or "MW + B" accepted).
+    "bit = [information]",
+    "byte = 8 * bit = B = octet",
     "bps = bit / second",
     "month = 30.44 * day = _ = months",
 )
