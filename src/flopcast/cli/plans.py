@@ -270,7 +270,7 @@ def sites(**options: Any) -> None:
     rows: list[dict[str, Any]] = []
     for scheme in SCHEMES:
         need = required_bandwidth(scheme, params, n_sites, step, options["exposed_share"])
-        row = {
+        row: dict[str, Any] = {
             "scheme": scheme.name,
             "bytes_per_step_per_site": float(bytes_per_step(scheme, params, n_sites)),
             "required_gbps": float(need) * 8 / 1e9,
