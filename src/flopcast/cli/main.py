@@ -7,7 +7,6 @@ on stderr and exit status 2, never a traceback (click's own usage errors also ex
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,14 @@ from typing import Any
 import click
 
 from flopcast import __version__
-from flopcast.catalog.model import KINDS, Catalog
+from flopcast.catalog.model import KINDS
+from flopcast.cli.options import (
+    LONG_RUN_SAMPLES,
+    catalog_option,
+    full_catalog,
+    interactive,
+    user_catalog,
+)
 from flopcast.errors import FlopcastError, InputError
 from flopcast.scenario.evaluate import DEFAULT_SAMPLES, ScenarioResult, evaluate
 from flopcast.scenario.loader import load_scenario
@@ -33,34 +39,6 @@ class _Group(click.Group):
         except FlopcastError as err:
             click.echo(f"error: {err}", err=True)
             ctx.exit(2)
-
-
-def _catalog_option(function: Any) -> Any:
-    return click.option(
-        "--catalog",
-        "catalogs",
-        multiple=True,
-        type=click.Path(dir_okay=False, path_type=str),
-        help="A catalog file whose entries override built-in ones by ID (repeatable).",
-    )(function)
-
-
-def _catalog(catalogs: tuple[str, ...]) -> Catalog | None:
-    """The built-in catalog with the user's files on top; None (lazy built-in) if none."""
-    if not catalogs:
-        return None
-    from flopcast.catalog.loader import load_catalog
-
-    return load_catalog(catalogs)
-
-
-#: Runs with at least this many samples show a progress indicator on a terminal.
-LONG_RUN_SAMPLES = 1_000_000
-
-
-def interactive() -> bool:
-    """True on a terminal outside CI: where progress indicators belong."""
-    return sys.stderr.isatty() and not os.environ.get("CI")
 
 
 def _evaluate(scenario: Any, samples: int, seed: int, **options: Any) -> ScenarioResult:
@@ -108,7 +86,7 @@ def cli() -> None:
     help="Comma-separated percentiles (0-100) to report, beside 5, 50 and 95.",
 )
 @_sampling_options
-@_catalog_option
+@catalog_option
 def run(
     file: str,
     output_format: str,
@@ -118,7 +96,7 @@ def run(
     catalogs: tuple[str, ...],
 ) -> None:
     """Evaluate the scenario FILE: every output with its median, 90% interval and drivers."""
-    scenario = load_scenario(file, _catalog(catalogs))
+    scenario = load_scenario(file, user_catalog(catalogs))
     result = _evaluate(scenario, samples, seed, percentiles=_percentiles(percentiles))
     if output_format == "json":
         from flopcast.report.data import scenario_data
@@ -168,7 +146,7 @@ def _percentiles(text: str) -> list[float]:
     help="Default: from the output file's extension.",
 )
 @_sampling_options
-@_catalog_option
+@catalog_option
 def report(
     file: str,
     output: str,
@@ -182,7 +160,7 @@ def report(
     from flopcast.report.html import scenario_html, write_atomically
     from flopcast.report.markdown import write_markdown_report
 
-    result = _evaluate(load_scenario(file, _catalog(catalogs)), samples, seed)
+    result = _evaluate(load_scenario(file, user_catalog(catalogs)), samples, seed)
     chosen = output_format or ("markdown" if output.endswith(".md") else "html")
     if chosen == "html":
         write_atomically(output, scenario_html(result))
@@ -201,7 +179,7 @@ def report(
     show_default=True,
 )
 @_sampling_options
-@_catalog_option
+@catalog_option
 def check(
     paths: tuple[str, ...], output_format: str, samples: int, seed: int, catalogs: tuple[str, ...]
 ) -> None:
@@ -212,7 +190,7 @@ def check(
     """
     results: list[ScenarioResult] = []
     errors: list[FlopcastError] = []
-    catalog = _catalog(catalogs)
+    catalog = user_catalog(catalogs)
     for file, explicit in _claim_files(paths, errors):
         try:
             if not explicit and _is_catalog_file(file):
@@ -325,26 +303,24 @@ def catalog_group() -> None:
 
 @catalog_group.command("list")
 @click.argument("kind", required=False, type=click.Choice(KINDS))
-@_catalog_option
+@catalog_option
 def catalog_list(kind: str | None, catalogs: tuple[str, ...]) -> None:
     """List catalog entries (of one KIND) with their names."""
-    from flopcast.catalog.loader import load_catalog
     from flopcast.report.catalog import print_entry_list
 
-    catalog = load_catalog(catalogs)
+    catalog = full_catalog(catalogs)
     print_entry_list(catalog, [kind] if kind else list(KINDS), sys.stdout)
 
 
 @catalog_group.command("show")
 @click.argument("entry_id")
 @click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table")
-@_catalog_option
+@catalog_option
 def catalog_show(entry_id: str, output_format: str, catalogs: tuple[str, ...]) -> None:
     """Show one entry: every number with its unit and source."""
-    from flopcast.catalog.loader import load_catalog
     from flopcast.report.catalog import entry_data, print_entry
 
-    entry = load_catalog(catalogs).entry(entry_id)
+    entry = full_catalog(catalogs).entry(entry_id)
     if output_format == "json":
         click.echo(json.dumps(entry_data(entry), indent=2))
     else:

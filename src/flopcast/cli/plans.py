@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from flopcast.cli.options import catalog_option, full_catalog, interactive
 from flopcast.errors import InputError
 from flopcast.parallel.plan import PRECISIONS, RECOMPUTE
 
@@ -17,12 +18,6 @@ DEFAULT_GLOBAL_BATCH_TOKENS = 4 * 2**20
 
 #: Sequence length when neither the command line nor the model's catalog entry gives one.
 DEFAULT_SEQ_LEN = 4096
-
-
-def _catalog(catalogs: tuple[str, ...]) -> Any:
-    from flopcast.catalog.loader import load_catalog
-
-    return load_catalog(catalogs)
 
 
 @click.command()
@@ -47,7 +42,7 @@ def _catalog(catalogs: tuple[str, ...]) -> Any:
 @click.option("--precision", type=click.Choice(list(PRECISIONS)), default="bf16", show_default=True)
 @click.option("--zero", type=click.IntRange(0, 3), default=1, show_default=True)
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
-@click.option("--catalog", "catalogs", multiple=True, type=click.Path(dir_okay=False))
+@catalog_option
 def predict(**options: Any) -> None:
     """Predict one plan's step time, tokens/s per device, MFU, HFU and memory."""
     from flopcast.parallel.calibration import default_calibration
@@ -56,7 +51,7 @@ def predict(**options: Any) -> None:
     from flopcast.report.plans import prediction_data, prediction_lines
 
     model, hardware, seq_default = resolve(
-        _catalog(options["catalogs"]), options["model_id"], options["accelerator_id"]
+        full_catalog(options["catalogs"]), options["model_id"], options["accelerator_id"]
     )
     plan = build_plan(
         model,
@@ -100,7 +95,7 @@ def predict(**options: Any) -> None:
     default=None,
     help="Also write an HTML report with the predicted-vs-measured figure.",
 )
-@click.option("--catalog", "catalogs", multiple=True, type=click.Path(dir_okay=False))
+@catalog_option
 def validate(
     runs: str, output_format: str, report_path: str | None, catalogs: tuple[str, ...]
 ) -> None:
@@ -110,7 +105,7 @@ def validate(
     from flopcast.validate.compare import compare
     from flopcast.validate.runs import read_runs
 
-    done, skipped = compare(read_runs(runs, _catalog(catalogs)), default_calibration())
+    done, skipped = compare(read_runs(runs, full_catalog(catalogs)), default_calibration())
     if output_format == "json":
         click.echo(json.dumps(validation_data(done, skipped), indent=2))
     else:
@@ -172,7 +167,7 @@ def _batches(text: str, seq_len: int) -> list[int]:
     default=None,
     help="Also write an HTML report with the ranked plans' time breakdown.",
 )
-@click.option("--catalog", "catalogs", multiple=True, type=click.Path(dir_okay=False))
+@catalog_option
 def search(**options: Any) -> None:
     """Find the fastest plans for a model on a cluster (every valid layout that fits memory)."""
     from flopcast.parallel.calibration import default_calibration
@@ -181,12 +176,10 @@ def search(**options: Any) -> None:
     from flopcast.report.plans import search_data, search_lines
 
     model, hardware, seq_default = resolve(
-        _catalog(options["catalogs"]), options["model_id"], options["accelerator_id"]
+        full_catalog(options["catalogs"]), options["model_id"], options["accelerator_id"]
     )
     seq_len = options["seq_len"] or seq_default or DEFAULT_SEQ_LEN
     precisions = {"bf16": (0,), "fp8": (1,), "both": (0, 1)}[options["precision"]]
-    from flopcast.cli.main import interactive
-
     progress = _progress_bar() if interactive() else None
     result = run_search(
         model, hardware, default_calibration(), devices=options["devices"], seq_len=seq_len,
@@ -252,7 +245,7 @@ def _progress_bar() -> Any:
     help="Exposed communication allowed, as a share of compute.",
 )
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
-@click.option("--catalog", "catalogs", multiple=True, type=click.Path(dir_okay=False))
+@catalog_option
 def sites(**options: Any) -> None:
     """WAN bandwidth that multi-site training needs, scheme by scheme, and the utilization a
     given link gives."""
@@ -261,7 +254,7 @@ def sites(**options: Any) -> None:
 
     params = options["params"]
     if options["model_id"]:
-        entry = _catalog(options["catalogs"]).entry(options["model_id"], "model")
+        entry = full_catalog(options["catalogs"]).entry(options["model_id"], "model")
         total = entry.numbers.get("total_params")
         params = total.low if total else architecture_from_catalog(entry).total_params()
     if not params:
