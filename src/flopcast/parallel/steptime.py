@@ -7,8 +7,11 @@ For each device of a pipeline stage and each micro-batch (``b`` sequences of ``s
 ``s / CP`` of them on this device):
 
 * GEMMs: 2 FLOP per weight per token forward, twice that backward (Kaplan et al. 2020), split
-  over TP; time = FLOP / (peak x GEMM efficiency). FP8 runs GEMMs at ``fp8_gemm_speedup``
-  times the BF16 speed; MoE expert GEMMs run at ``expert_gemm_efficiency`` of dense speed.
+  over TP; time = FLOP / (peak x GEMM efficiency x power factor). FP8 runs GEMMs at
+  ``fp8_gemm_speedup`` times the BF16 speed; MoE expert GEMMs run at
+  ``expert_gemm_efficiency`` of dense speed; narrow GEMMs (width w per device: hidden / TP, or
+  the expert width / TP) at ``w / (w + gemm_width_half)``; power-capped parts at their
+  :attr:`~flopcast.parallel.hardware.Hardware.power_factor`.
 * Attention (flash attention, causal): 4 s H d FLOP per token forward (PaLM app. B, halved for
   the causal mask), backward 2.5x forward (flash attention recomputes the scores; Dao 2023).
 * Memory-bound operations: ``elementwise_bytes`` x h bytes per token per layer over HBM
