@@ -88,10 +88,12 @@ def evaluate(
     if samples < 2:
         raise ValueError(f"samples must be at least 2, got {samples}")
     rng = np.random.default_rng(seed)
-    drawn = {
-        name: Quantity(definition.distribution.sample(rng, samples), definition.unit)
-        for name, definition in scenario.inputs.items()
-    }
+    raw = {name: d.distribution.sample(rng, samples) for name, d in scenario.inputs.items()}
+    if scenario.correlations:
+        from flopcast.quantity.correlation import impose_rank_correlation
+
+        raw = impose_rank_correlation(raw, scenario.correlations, rng)
+    drawn = {name: Quantity(raw[name], d.unit) for name, d in scenario.inputs.items()}
     values: dict[str, Value] = {name: Value(q, {name: 1.0}) for name, q in drawn.items()}
     token = ACTIVE_CATALOG.set(scenario.catalog)
     try:
@@ -228,7 +230,7 @@ def _sensitivity(
     """Exact log-variance shares when possible, else rank-based shares."""
     if summary.is_point:
         return Sensitivity(method="none", shares=())
-    if value.monomial is not None:
+    if value.monomial is not None and not scenario.correlations:  # exact only if independent
         sigmas = {name: log_sigma(scenario.inputs[name].distribution) for name in value.monomial}
         if all(sigma is not None for sigma in sigmas.values()):
             return log_variance_shares(

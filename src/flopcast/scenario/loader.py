@@ -102,7 +102,39 @@ def _load(name: str, data: Any, catalog: Catalog | None) -> Scenario:
         order=order,
         input_dependencies=_input_dependencies(inputs, outputs, order),
         catalog=catalog,
+        correlations=_correlations(spec.correlations, inputs),
     )
+
+
+def _correlations(
+    pairs: list[tuple[str, str, float]], inputs: dict[str, InputDef]
+) -> tuple[tuple[str, str, float], ...]:
+    """Checked correlation pairs: between two different uncertain inputs, consistent."""
+    from flopcast.quantity.correlation import correlation_matrix
+    from flopcast.quantity.distributions import Point
+
+    for index, (a, b, _) in enumerate(pairs):
+        for name in (a, b):
+            if name not in inputs:
+                close = difflib.get_close_matches(name, sorted(inputs), n=3)
+                hint = f" (did you mean {', '.join(close)}?)" if close else ""
+                raise UnknownNameError(
+                    f"unknown input {name!r}{hint}", field=f"correlations[{index}]"
+                )
+            if isinstance(inputs[name].distribution, Point):
+                raise InputError(f"{name!r} is a point value; only uncertain inputs correlate",
+                                 field=f"correlations[{index}]")  # fmt: skip
+        if a == b:
+            raise InputError(
+                "an input cannot correlate with itself", field=f"correlations[{index}]"
+            )
+    if pairs:
+        names = sorted({n for a, b, _ in pairs for n in (a, b)})
+        try:
+            correlation_matrix(names, pairs)
+        except InputError as err:
+            raise err.located(field="correlations") from None
+    return tuple(pairs)
 
 
 def _scenario_catalog(name: str, files: list[str], base: Catalog | None) -> Catalog:

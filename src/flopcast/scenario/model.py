@@ -98,6 +98,8 @@ class Scenario:
     """For each output, every input it reads directly or through other outputs."""
     catalog: Catalog | None = None
     """The catalog its inputs and plan functions use (None: the built-in one)."""
+    correlations: tuple[tuple[str, str, float], ...] = ()
+    """Rank correlations between inputs (a, b, rho)."""
 
     @property
     def claims(self) -> list[OutputDef]:

@@ -147,6 +147,9 @@ class ScenarioSpec(_Spec, kw_only=True, frozen=True):
     """Longer explanation for the report."""
     source: str | None = None
     """The text the scenario comes from."""
+    correlations: list[tuple[str, str, float]] = msgspec.field(default_factory=list)
+    """Rank correlations between uncertain inputs: ``[[utilization, duration, 0.5]]``
+    (Iman-Conover; each input keeps its own distribution)."""
     catalogs: list[str] = msgspec.field(default_factory=list)
     """Catalog files (paths relative to this file) whose entries add to or override the
     built-in catalog for this scenario's inputs and plan functions."""
