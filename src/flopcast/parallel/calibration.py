@@ -52,6 +52,8 @@ class Calibration:
     """Share of tensor-parallel communication hidden behind compute (0: Megatron-style TP
     with sequence parallelism blocks on its collectives; not fitted, as the public data
     pulled it to 0)."""
+    async_tp_overlap: float = 0.5
+    """Share of tensor-parallel communication that async TP hides behind GEMMs."""
     dp_overlap: float = 0.8
     """Share of a micro-batch's compute time that can hide data-parallel communication."""
     residual_spread: dict[str, tuple[float, float]] = field(default_factory=dict)

@@ -61,6 +61,9 @@ class Plan:
     """1 when TP also splits norms and dropout over the sequence (Korthikanti et al. 2022)."""
     fp8: Any = 0
     """1 when GEMMs run in FP8 (:data:`PRECISIONS`)."""
+    async_tp: Any = 0
+    """1 when tensor-parallel collectives are decomposed and overlapped with the GEMMs they
+    feed (async TP: torchtitan's AsyncTP, Megatron's --tp-comm-overlap)."""
     shard_group: Any = 0
     """Data-parallel ranks that ZeRO shards over (hybrid sharding, HSDP); 0 means all DP
     ranks. Replicas of a shard group all-reduce their gradient shards once per step."""

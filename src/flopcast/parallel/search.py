@@ -44,7 +44,7 @@ CHUNK = 200_000
 
 #: Plan fields, in the order of the candidate table's columns.
 FIELDS = ("tp", "pp", "dp", "cp", "ep", "vpp", "micro_batch", "global_batch", "seq_len",
-          "recompute", "zero", "sequence_parallel", "fp8")  # fmt: skip
+          "recompute", "zero", "sequence_parallel", "fp8", "async_tp")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -119,6 +119,7 @@ def candidates(
     columns = {**{k: v[ok] for k, v in c.items()}, "dp": dp[ok]}
     columns["seq_len"] = np.full(int(ok.sum()), float(seq_len))
     columns["sequence_parallel"] = np.ones(int(ok.sum()))
+    columns["async_tp"] = np.zeros(int(ok.sum()))  # the plain (blocking) TP most frameworks run
     return np.stack([columns[f] for f in FIELDS], axis=1)
 
 

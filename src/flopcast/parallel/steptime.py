@@ -19,7 +19,9 @@ For each device of a pipeline stage and each micro-batch (``b`` sequences of ``s
 * Recomputation: full adds a forward pass; selective adds the attention forward.
 * TP with sequence parallelism: per layer 4 all-gathers/reduce-scatters of the micro-batch's
   activations forward and 4 backward, each moving ``(TP-1)/TP`` of them over the scale-up link
-  (Korthikanti et al. 2022, sec. 4.2.2), or over the NIC when TP exceeds the scale-up domain.
+  (Korthikanti et al. 2022, sec. 4.2.2), or over the NIC when TP exceeds the scale-up domain;
+  async TP (collectives split and overlapped with the GEMMs, Wang et al. 2023 "Overlap
+  communication with dependent computation") hides ``async_tp_overlap`` of it.
 * CP (ring attention): each rank passes its keys and values around the ring, ``CP-1`` hops
   forward and twice that backward, hidden behind the attention compute where it can be.
 * EP: all-to-all dispatch and combine of each token's ``top_k`` copies, forward and backward.
@@ -153,7 +155,8 @@ def predict(model: Architecture, hw: Hardware, plan: Plan, cal: Calibration) -> 
     activation = tokens * model.hidden * ACTIVATION_BYTES
     passes = np.where(plan.recompute == 2, 3.0, 2.0)
     tp_time = layers * passes * TP_COLLECTIVES_PER_PASS * _ring(activation, tp, _link(hw, tp))
-    tp_exposed = tp_time * (1 - cal.tp_overlap)
+    tp_hidden = np.where(plan.async_tp > 0, cal.async_tp_overlap, cal.tp_overlap)
+    tp_exposed = tp_time * (1 - tp_hidden)
     kv = tokens * 2 * model.kv_heads * model.head_dim * ACTIVATION_BYTES
     cp_time = layers * 3 * kv * (cp - 1) / _link(hw, tp * cp)
     cp_exposed = np.maximum(0.0, cp_time - attention_fwd * (1 + ATTENTION_BACKWARD_OVER_FORWARD))

@@ -45,6 +45,7 @@ SCALARS = {
     "expert_gemm_efficiency": "logit",
     "gemm_width_half": "log",
     "attention_efficiency": "logit",
+    "async_tp_overlap": "logit",
     "dp_overlap": "logit",
 }
 

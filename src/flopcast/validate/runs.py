@@ -230,6 +230,7 @@ def _plan(row: dict[str, str], model: Architecture, devices: int, hardware: Hard
         zero=sharding if "distributed optimizer" not in row["dp_sharding"].lower() else 1,
         sequence_parallel=0 if "2021" in row["framework"] else 1,
         fp8=1 if re.search(r"fp8|float8", row["precision"], re.IGNORECASE) else 0,
+        async_tp=1 if re.search(r"async ?tp|tp-comm-overlap", row["framework"], re.I) else 0,
     )
     if re.search(r"fsdp\+dp|hsdp|hybrid", row["dp_sharding"], re.IGNORECASE):
         plan = replace(plan, shard_group=smallest_fitting_shard(model, plan, hardware))
