@@ -248,15 +248,24 @@ def _progress_bar() -> Any:
 @catalog_option
 def sites(**options: Any) -> None:
     """WAN bandwidth that multi-site training needs, scheme by scheme, and the utilization a
-    given link gives."""
-    from flopcast.network.sync import SCHEMES, bytes_per_step, required_bandwidth, utilization
+    given link gives. "needs" is the closed form (each sync within its overlap window plus the
+    allowed exposure); "timeline" simulates per-layer overlap between two sites (--model)."""
+    from flopcast.network.simulate import bandwidth_for_utilization
+    from flopcast.network.sync import (
+        SCHEMES,
+        bytes_per_step,
+        required_bandwidth,
+        timeline_for,
+        utilization,
+    )
     from flopcast.parallel.architecture import architecture_from_catalog
 
-    params = options["params"]
+    params, layers = options["params"], None
     if options["model_id"]:
         entry = full_catalog(options["catalogs"]).entry(options["model_id"], "model")
         total = entry.numbers.get("total_params")
         params = total.low if total else architecture_from_catalog(entry).total_params()
+        layers = round(entry.numbers["layers"].low) if "layers" in entry.numbers else None
     if not params:
         raise InputError("give --model ID or --params N", field="--model")
     n_sites, step = options["sites"], options["step_time"]
@@ -271,6 +280,10 @@ def sites(**options: Any) -> None:
         if options["link_gbps"]:
             link = options["link_gbps"] * 1e9 / 8
             row["utilization"] = float(utilization(scheme, params, n_sites, step, link))
+        timeline = timeline_for(scheme, params, layers, step) if layers and n_sites == 2 else None
+        if timeline is not None:
+            target = 1 / (1 + options["exposed_share"])
+            row["timeline_gbps"] = bandwidth_for_utilization(timeline, target) / 1e9
         rows.append(row)
     if options["output_format"] == "json":
         click.echo(json.dumps({"params": params, "sites": n_sites, "step_time_s": step,
@@ -280,11 +293,13 @@ def sites(**options: Any) -> None:
     share = options["exposed_share"]
     click.echo(f"{params:.3g} parameters, {n_sites} sites, {step:g} s per step; bandwidth per "
                f"site per direction for at most {share:.0%} exposed communication")  # fmt: skip
-    header = f"{'scheme':<56} {'GB/step':>9} {'needs Gbit/s':>13}"
+    header = f"{'scheme':<56} {'GB/step':>9} {'needs Gbit/s':>13} {'timeline':>9}"
     click.echo(header + (f" {'utilization':>11}" if options["link_gbps"] else ""))
     for row in rows:
+        simulated = row.get("timeline_gbps")
         line = (f"{row['scheme']:<56} {row['bytes_per_step_per_site'] / 1e9:>9.3g} "
-                f"{row['required_gbps']:>13.4g}")  # fmt: skip
+                f"{row['required_gbps']:>13.4g} "
+                f"{'-' if simulated is None else format(simulated, '.4g'):>9}")  # fmt: skip
         if "utilization" in row:
             line += f" {row['utilization']:>11.1%}"
         click.echo(line)

@@ -123,3 +123,22 @@ SCHEMES = (
     ),
     Scheme(name="top-1% sparsified bf16", precision="bf16", density=0.01),
 )
+
+
+def timeline_for(scheme: Scheme, params: float, layers: int, step_time: float) -> Any:
+    """The per-layer timeline (:mod:`flopcast.network.simulate`) of a scheme between two
+    sites, or None for payloads it does not model (sparse top-k)."""
+    from flopcast.network.simulate import Timeline
+
+    if scheme.density < 1:
+        return None
+    fragment_layers = max(1, layers // scheme.fragments) if scheme.fragments > 1 else 0
+    return Timeline(
+        layers=layers,
+        params=params,
+        step_time=step_time,
+        bits_per_parameter=8 * scheme.bytes_per_parameter(),
+        every=scheme.every,
+        fragment_layers=fragment_layers,
+        overlap_steps=round(scheme.overlap_steps),
+    )
