@@ -36,7 +36,8 @@ For each device of a pipeline stage and each micro-batch (``b`` sequences of ``s
 
 Ring collectives move ``(n-1)/n`` of the data per device and direction (Patarasuk & Yuan
 2009). Ranks nest TP, CP, DP, PP from the innermost (Megatron-LM's order): a group stays on
-the scale-up link while its span fits the scale-up domain.
+the scale-up link while its span fits the scale-up domain; beyond it, the group's members in
+one domain share that domain's NICs (NCCL's multi-rail rings), see :func:`_link`.
 
 Model FLOPs (for MFU) are :meth:`Architecture.model_flops_per_token`; hardware FLOPs (HFU)
 add the recomputed forward. Both are against the dense BF16 peak, as PaLM (Chowdhery et al.
@@ -108,9 +109,23 @@ def _ring(volume: Any, group: Any, bandwidth: Any) -> Any:
     return volume * (group - 1) / np.maximum(group, 1) / bandwidth
 
 
-def _link(hw: Hardware, span: Any) -> Any:
-    """Per-direction bandwidth for a group spanning ``span`` consecutive ranks."""
-    return np.where(span <= hw.scale_up_domain, hw.scale_up_bandwidth, hw.scale_out_bandwidth)
+def _link(hw: Hardware, inner: Any, group: Any, *, multi_rail: bool = True) -> Any:
+    """Per-device bandwidth of a communication over ``group`` ranks whose consecutive members
+    are ``inner`` ranks apart (the degrees nested inside it).
+
+    Inside one scale-up domain it is the scale-up link. Across domains, for collectives
+    (all-gather, reduce-scatter, all-reduce) the ``k`` members that share a domain also share
+    its traffic: NCCL runs one ring per NIC (multi-rail), so a domain's ``k`` NICs carry the
+    group's cross-domain data in parallel and each member sees about ``k`` NICs' worth, capped
+    by the scale-up link that gathers it. Point-to-point rings (context parallelism) and
+    all-to-all (expert parallelism) send each device's data through its own NIC.
+    """
+    inside = inner * group <= hw.scale_up_domain
+    if not multi_rail:
+        return np.where(inside, hw.scale_up_bandwidth, hw.scale_out_bandwidth)
+    sharing = np.maximum(1, np.minimum(group, hw.scale_up_domain // np.maximum(inner, 1)))
+    across = np.minimum(hw.scale_up_bandwidth, sharing * hw.scale_out_bandwidth)
+    return np.where(inside, hw.scale_up_bandwidth, across)
 
 
 def predict(model: Architecture, hw: Hardware, plan: Plan, cal: Calibration) -> StepPrediction:
@@ -154,16 +169,23 @@ def predict(model: Architecture, hw: Hardware, plan: Plan, cal: Calibration) -> 
     # Communication per micro-batch per stage.
     activation = tokens * model.hidden * ACTIVATION_BYTES
     passes = np.where(plan.recompute == 2, 3.0, 2.0)
-    tp_time = layers * passes * TP_COLLECTIVES_PER_PASS * _ring(activation, tp, _link(hw, tp))
+    tp_time = layers * passes * TP_COLLECTIVES_PER_PASS * _ring(activation, tp, _link(hw, 1, tp))
     tp_hidden = np.where(plan.async_tp > 0, cal.async_tp_overlap, cal.tp_overlap)
     tp_exposed = tp_time * (1 - tp_hidden)
     kv = tokens * 2 * model.kv_heads * model.head_dim * ACTIVATION_BYTES
-    cp_time = layers * 3 * kv * (cp - 1) / _link(hw, tp * cp)
+    cp_time = layers * 3 * kv * (cp - 1) / _link(hw, tp, cp, multi_rail=False)
     cp_exposed = np.maximum(0.0, cp_time - attention_fwd * (1 + ATTENTION_BACKWARD_OVER_FORWARD))
     moe_layers = model.moe_layers * stage_share
     # Each TP rank dispatches its sequence-parallel share of the tokens.
     dispatch = tokens / shard * max(model.top_k, 1) * model.hidden * ACTIVATION_BYTES
-    ep_exposed = moe_layers * 4 * dispatch * (plan.ep - 1) / plan.ep / _link(hw, tp * plan.ep)
+    ep_exposed = (
+        moe_layers
+        * 4
+        * dispatch
+        * (plan.ep - 1)
+        / plan.ep
+        / _link(hw, tp, plan.ep, multi_rail=False)
+    )
     p2p = np.where(pp > 1, 2 * vpp * activation / shard / hw.scale_out_bandwidth, 0.0)
     microbatch = compute + tp_exposed + cp_exposed + ep_exposed + p2p
     # Pipeline: m micro-batches plus the bubble.
@@ -172,12 +194,12 @@ def predict(model: Architecture, hw: Hardware, plan: Plan, cal: Calibration) -> 
     pipeline = m * microbatch + bubble
     # Data parallelism and the optimizer.
     params = parameters_per_device(model, plan)
-    dp_link = _link(hw, tp * cp * dp)
+    dp_link = _link(hw, tp * cp, dp)
     backward_share = BACKWARD_OVER_FORWARD / (1 + BACKWARD_OVER_FORWARD)
     zero12 = _ring(params * DP_BYTES_PER_PARAMETER, dp, dp_link)
     zero12_exposed = np.maximum(0.0, zero12 - cal.dp_overlap * backward_share * compute)
     group = plan.shard
-    fsdp = _ring(params * FSDP_BYTES_PER_PARAMETER, group, _link(hw, tp * cp * group))
+    fsdp = _ring(params * FSDP_BYTES_PER_PARAMETER, group, _link(hw, tp * cp, group))
     replicas = dp / group
     replica_sync = 2 * _ring(params / group * DP_BYTES_PER_PARAMETER / 2, replicas, dp_link)
     fsdp_exposed = m * np.maximum(0.0, fsdp - cal.dp_overlap * compute) + np.maximum(
