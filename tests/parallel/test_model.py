@@ -184,3 +184,17 @@ def test_vectorized_equals_single_plans():
         one = predict(LLAMA70, H100, single, CAL)
         assert float(vector.step_time[i]) == pytest.approx(float(one.step_time))
         assert float(vector.memory.total[i]) == pytest.approx(float(one.memory.total))
+
+
+def test_cross_domain_collectives_share_the_domains_nics():
+    """NCCL's multi-rail rings: a DP group with 8 members per 8-GPU server moves its
+    cross-server data over all 8 NICs (capped by NVLink); with TP 8 each DP group has one
+    member per server and one NIC. Point-to-point (CP) and all-to-all (EP) use one NIC."""
+    from flopcast.parallel.steptime import _link
+
+    nic, nvlink = H100.scale_out_bandwidth, H100.scale_up_bandwidth
+    assert float(_link(H100, 1, 4)) == nvlink  # inside the server
+    assert float(_link(H100, 1, 32)) == min(nvlink, 8 * nic)
+    assert float(_link(H100, 8, 32)) == nic
+    assert float(_link(H100, 2, 32)) == min(nvlink, 4 * nic)
+    assert float(_link(H100, 2, 32, multi_rail=False)) == nic
