@@ -12,6 +12,25 @@ from flopcast.cli.options import catalog_option, full_catalog, interactive
 from flopcast.errors import InputError
 from flopcast.parallel.plan import PRECISIONS, RECOMPUTE
 
+
+def text_or_json_option(function: Any) -> Any:
+    """``--format text|json``."""
+    return click.option(
+        "--format", "output_format", type=click.Choice(["text", "json"]), default="text"
+    )(function)
+
+
+def report_option(what: str) -> Any:
+    """``--report FILE``: also write an HTML report ``what``."""
+    return click.option(
+        "--report",
+        "report_path",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help=f"Also write an HTML report {what}",
+    )
+
+
 #: Global batch when none is given [token]: 4M tokens, the order of modern pre-training
 #: batches (Llama 3 405B used 4M-16M, arXiv:2407.21783 sec. 3.4).
 DEFAULT_GLOBAL_BATCH_TOKENS = 4 * 2**20
@@ -87,14 +106,8 @@ def predict(**options: Any) -> None:
 
 @click.command()
 @click.argument("runs", type=click.Path(dir_okay=False))
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
-@click.option(
-    "--report",
-    "report_path",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Also write an HTML report with the predicted-vs-measured figure.",
-)
+@text_or_json_option
+@report_option("with the predicted-vs-measured figure.")
 @catalog_option
 def validate(
     runs: str, output_format: str, report_path: str | None, catalogs: tuple[str, ...]
@@ -159,14 +172,8 @@ def _batches(text: str, seq_len: int) -> list[int]:
 @click.option(
     "--precision", type=click.Choice(["bf16", "fp8", "both"]), default="bf16", show_default=True
 )
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
-@click.option(
-    "--report",
-    "report_path",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Also write an HTML report with the ranked plans' time breakdown.",
-)
+@text_or_json_option
+@report_option("with the ranked plans' time breakdown.")
 @catalog_option
 def search(**options: Any) -> None:
     """Find the fastest plans for a model on a cluster (every valid layout that fits memory)."""
