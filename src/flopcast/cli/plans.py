@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -20,15 +21,16 @@ def text_or_json_option(function: Any) -> Any:
     )(function)
 
 
-def report_option(what: str) -> Any:
+def report_option(what: str) -> Callable[[Any], Any]:
     """``--report FILE``: also write an HTML report ``what``."""
-    return click.option(
+    option: Callable[[Any], Any] = click.option(
         "--report",
         "report_path",
         type=click.Path(dir_okay=False),
         default=None,
         help=f"Also write an HTML report {what}",
     )
+    return option
 
 
 #: Global batch when none is given [token]: 4M tokens, the order of modern pre-training
