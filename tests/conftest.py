@@ -7,6 +7,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# CI machines are shared and noisy: properties are checked, not per-example timing.
+settings.register_profile("flopcast", deadline=None)
+settings.load_profile("flopcast")
 
 
 @pytest.fixture
