@@ -26,6 +26,13 @@ from flopcast.estimate._units import magnitude, quantity
 from flopcast.scenario.functions import ACTIVE_CATALOG, register
 
 
+def _catalog() -> Any:
+    """The evaluating scenario's catalog, or the built-in one."""
+    from flopcast.catalog.loader import builtin_catalog
+
+    return ACTIVE_CATALOG.get() or builtin_catalog()
+
+
 def _point(value: pint.Quantity, unit: str, name: str) -> int:
     array = np.asarray(magnitude(value, unit, name))
     if array.size != 1:
@@ -40,14 +47,13 @@ def _text(value: object, name: str) -> str:
 
 
 def _prediction(model: object, accelerator: object, *numbers: pint.Quantity) -> Any:
-    from flopcast.catalog.loader import builtin_catalog
     from flopcast.parallel.calibration import default_calibration
     from flopcast.parallel.layout import build_plan, resolve
     from flopcast.parallel.steptime import predict
 
     devices, tp, pp, vpp, seq_len, batch = numbers
     architecture, hardware, _ = resolve(
-        ACTIVE_CATALOG.get() or builtin_catalog(),
+        _catalog(),
         _text(model, "model"),
         _text(accelerator, "accelerator"),
     )
@@ -72,37 +78,25 @@ def _metric(pick: Callable[[Any], pint.Quantity]) -> Callable[..., pint.Quantity
 
 _SIGNATURE = "(model, accelerator, devices, tp, pp, vpp, seq_len, batch_tokens)"
 
-register(
-    "plan_step_time",
-    _metric(lambda p: quantity(float(p.step_time), "s")),
-    doc=f"predicted seconds per optimizer step {_SIGNATURE}",
-    min_args=8,
-    max_args=8,
-)
-register(
-    "plan_mfu",
-    _metric(lambda p: quantity(float(p.mfu), "")),
-    doc=f"predicted model FLOPs utilization {_SIGNATURE}",
-    min_args=8,
-    max_args=8,
-)
-register(
-    "plan_tokens_per_s",
-    _metric(lambda p: quantity(float(p.tokens_per_s_per_device), "token/s/chip")),
-    doc=f"predicted tokens per second per device {_SIGNATURE}",
-    min_args=8,
-    max_args=8,
-)
+_METRICS: list[tuple[str, Callable[[Any], pint.Quantity], str]] = [
+    ("plan_step_time", lambda p: quantity(float(p.step_time), "s"),
+     "predicted seconds per optimizer step"),
+    ("plan_mfu", lambda p: quantity(float(p.mfu), ""), "predicted model FLOPs utilization"),
+    ("plan_tokens_per_s", lambda p: quantity(float(p.tokens_per_s_per_device), "token/s/chip"),
+     "predicted tokens per second per device"),
+]  # fmt: skip
+
+for _name, _pick, _doc in _METRICS:
+    register(_name, _metric(_pick), doc=f"{_doc} {_SIGNATURE}", min_args=8, max_args=8)
 
 
 def _search(model: object, accelerator: object, *numbers: pint.Quantity) -> Any:
-    from flopcast.catalog.loader import builtin_catalog
     from flopcast.parallel.calibration import default_calibration
     from flopcast.parallel.layout import resolve
     from flopcast.parallel.search import search
 
     devices, seq_len, batch = numbers
-    catalog = ACTIVE_CATALOG.get() or builtin_catalog()
+    catalog = _catalog()
     architecture, hardware, _ = resolve(
         catalog, _text(model, "model"), _text(accelerator, "accelerator")
     )
@@ -135,10 +129,9 @@ register(
 
 
 def _scale_up_domain(accelerator: object) -> pint.Quantity:
-    from flopcast.catalog.loader import builtin_catalog
     from flopcast.parallel.hardware import hardware_from_catalog
 
-    catalog = ACTIVE_CATALOG.get() or builtin_catalog()
+    catalog = _catalog()
     entry = catalog.entry(_text(accelerator, "accelerator"), "accelerator")
     return quantity(float(hardware_from_catalog(entry, catalog).scale_up_domain), "chip")
 
