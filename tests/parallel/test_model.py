@@ -153,9 +153,16 @@ def test_more_bandwidth_never_slows_a_step(plan, factor):
 @settings(max_examples=100, deadline=None)
 @given(plan=plans())
 def test_more_data_parallel_devices_never_slow_the_ideal_model(plan):
-    """Ideal model (no communication cost): doubling DP at a fixed per-rank batch keeps the
-    step time, so tokens/s per device does not drop."""
-    ideal = replace(H100, scale_up_bandwidth=1e30, scale_out_bandwidth=1e30)
+    """Ideal model (no communication cost, no latency): doubling DP at a fixed per-rank batch
+    keeps the step time, so tokens/s per device does not drop."""
+    ideal = replace(
+        H100,
+        scale_up_bandwidth=1e30,
+        scale_out_bandwidth=1e30,
+        scale_up_latency=0.0,
+        scale_out_latency=0.0,
+        collective_startup=0.0,
+    )
     bigger = replace(plan, dp=plan.dp * 2, global_batch=plan.global_batch * 2)
     one = float(predict(LLAMA70, ideal, plan, CAL).step_time)
     two = float(predict(LLAMA70, ideal, bigger, CAL).step_time)
@@ -189,10 +196,13 @@ def test_vectorized_equals_single_plans():
 def test_cross_domain_collectives_share_the_domains_nics():
     """NCCL's multi-rail rings: a DP group with 8 members per 8-GPU server moves its
     cross-server data over all 8 NICs (capped by NVLink); with TP 8 each DP group has one
-    member per server and one NIC. Point-to-point (CP) and all-to-all (EP) use one NIC."""
+    member per server and one NIC. Point-to-point (CP) and all-to-all (EP) use one NIC.
+    Links deliver NCCL's measured share of their line rate."""
+    from flopcast.network.collectives import NCCL_PROTOCOL_EFFICIENCY, NIC_PROTOCOL_EFFICIENCY
     from flopcast.parallel.steptime import _link
 
-    nic, nvlink = H100.scale_out_bandwidth, H100.scale_up_bandwidth
+    nic = H100.scale_out_bandwidth * NIC_PROTOCOL_EFFICIENCY
+    nvlink = H100.scale_up_bandwidth * NCCL_PROTOCOL_EFFICIENCY
     assert float(_link(H100, 1, 4)) == nvlink  # inside the server
     assert float(_link(H100, 1, 32)) == min(nvlink, 8 * nic)
     assert float(_link(H100, 8, 32)) == nic

@@ -11,7 +11,7 @@ import click
 
 from flopcast.cli.options import catalog_option, full_catalog, interactive
 from flopcast.errors import InputError
-from flopcast.parallel.plan import PRECISIONS, RECOMPUTE
+from flopcast.parallel.plan import ATTENTION, PRECISIONS, RECOMPUTE
 
 
 def text_or_json_option(function: Any) -> Any:
@@ -41,9 +41,28 @@ DEFAULT_GLOBAL_BATCH_TOKENS = 4 * 2**20
 DEFAULT_SEQ_LEN = 4096
 
 
+def network_options(function: Any) -> Any:
+    """``--cluster ID`` and ``--nic-gbps G``: the network the accelerators sit on."""
+    function = click.option(
+        "--nic-gbps",
+        type=click.FloatRange(min=0, min_open=True),
+        default=None,
+        help="NIC bandwidth per accelerator per direction [Gbit/s] (default: the "
+        "accelerator's reference system, or the cluster's).",
+    )(function)
+    return click.option(
+        "--cluster",
+        "cluster_id",
+        default=None,
+        help="Catalog cluster whose network (NICs, scale-up domain) and accelerator to use.",
+    )(function)
+
+
 @click.command()
 @click.option("--model", "model_id", required=True, help="Catalog model ID (e.g. llama3-405b).")
-@click.option("--accelerator", "accelerator_id", required=True, help="Catalog accelerator ID.")
+@click.option(
+    "--accelerator", "accelerator_id", default=None, help="Catalog accelerator ID (or --cluster)."
+)
 @click.option("--devices", required=True, type=click.IntRange(min=1))
 @click.option("--tp", default=1, show_default=True, type=click.IntRange(min=1))
 @click.option("--pp", default=1, show_default=True, type=click.IntRange(min=1))
@@ -62,6 +81,8 @@ DEFAULT_SEQ_LEN = 4096
 @click.option("--recompute", type=click.Choice(list(RECOMPUTE)), default="none", show_default=True)
 @click.option("--precision", type=click.Choice(list(PRECISIONS)), default="bf16", show_default=True)
 @click.option("--zero", type=click.IntRange(0, 3), default=1, show_default=True)
+@click.option("--attention", type=click.Choice(list(ATTENTION)), default="flash", show_default=True)
+@network_options
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
 @catalog_option
 def predict(**options: Any) -> None:
@@ -72,7 +93,11 @@ def predict(**options: Any) -> None:
     from flopcast.report.plans import prediction_data, prediction_lines
 
     model, hardware, seq_default = resolve(
-        full_catalog(options["catalogs"]), options["model_id"], options["accelerator_id"]
+        full_catalog(options["catalogs"]),
+        options["model_id"],
+        options["accelerator_id"],
+        cluster_id=options["cluster_id"],
+        nic_gbps=options["nic_gbps"],
     )
     plan = build_plan(
         model,
@@ -82,6 +107,7 @@ def predict(**options: Any) -> None:
         seq_len=options["seq_len"] or seq_default or DEFAULT_SEQ_LEN,
         global_batch_tokens=options["global_batch_tokens"],
         recompute=options["recompute"], precision=options["precision"], zero=options["zero"],
+        attention=options["attention"],
     )  # fmt: skip
     calibration = default_calibration()
     prediction = predict_step(model, hardware, plan, calibration)
@@ -107,27 +133,55 @@ def predict(**options: Any) -> None:
 
 
 @click.command()
-@click.argument("runs", type=click.Path(dir_okay=False))
+@click.argument("runs", required=False, type=click.Path(dir_okay=False))
+@click.option(
+    "--cross-validate",
+    "cross",
+    is_flag=True,
+    help="Refit leaving one source out at a time and report the out-of-sample error.",
+)
 @text_or_json_option
 @report_option("with the predicted-vs-measured figure.")
 @catalog_option
 def validate(
-    runs: str, output_format: str, report_path: str | None, catalogs: tuple[str, ...]
+    runs: str | None,
+    cross: bool,
+    output_format: str,
+    report_path: str | None,
+    catalogs: tuple[str, ...],
 ) -> None:
-    """Predict every row of RUNS.csv (published runs) and compare with the measured throughput."""
+    """Predict every row of RUNS.csv (published runs; default: the public table bundled with
+    flopcast) and compare with the measured throughput."""
     from flopcast.parallel.calibration import default_calibration
-    from flopcast.report.plans import validation_data, validation_lines
+    from flopcast.report.plans import cross_validation_lines, validation_data, validation_lines
     from flopcast.validate.compare import compare
-    from flopcast.validate.runs import read_runs
+    from flopcast.validate.runs import BUNDLED_TABLE, RunRow, read_runs
 
-    done, skipped = compare(read_runs(runs, full_catalog(catalogs)), default_calibration())
-    if output_format == "json":
-        click.echo(json.dumps(validation_data(done, skipped), indent=2))
-    else:
-        for line in validation_lines(done, skipped):
-            click.echo(line)
+    table = runs or str(BUNDLED_TABLE)
+    if report_path:
+        from flopcast.report.html import check_output_path
+
+        check_output_path(report_path)
+    rows = read_runs(table, full_catalog(catalogs))
+    done, skipped = compare(rows, default_calibration())
     if not done:
-        raise InputError("no row could be predicted", file=runs)
+        raise InputError("no row could be predicted", file=table)
+    data = validation_data(done, skipped)
+    lines = validation_lines(done, skipped)
+    if cross:
+        from flopcast.validate.crossval import cross_validate
+
+        validation = cross_validate([r for r in rows if isinstance(r, RunRow)])
+        data["cross_validated"] = validation_data(validation.comparisons, skipped)
+        data["cross_validated"]["line"] = validation.line
+        data["cross_validated"]["seconds"] = validation.seconds
+        data["line"] = validation.line
+        lines += cross_validation_lines(validation.comparisons, validation.line)
+    if output_format == "json":
+        click.echo(json.dumps(data, indent=2, allow_nan=False))
+    else:
+        for line in lines:
+            click.echo(line)
     if report_path:
         from flopcast.report.html import validation_html, write_atomically
 
@@ -155,7 +209,9 @@ def _batches(text: str, seq_len: int) -> list[int]:
 
 @click.command()
 @click.option("--model", "model_id", required=True, help="Catalog model ID.")
-@click.option("--accelerator", "accelerator_id", required=True, help="Catalog accelerator ID.")
+@click.option(
+    "--accelerator", "accelerator_id", default=None, help="Catalog accelerator ID (or --cluster)."
+)
 @click.option("--devices", required=True, type=click.IntRange(min=1))
 @click.option("--seq-len", default=None, type=click.IntRange(min=1), help="Default: the model's.")
 @click.option(
@@ -174,6 +230,7 @@ def _batches(text: str, seq_len: int) -> list[int]:
 @click.option(
     "--precision", type=click.Choice(["bf16", "fp8", "both"]), default="bf16", show_default=True
 )
+@network_options
 @text_or_json_option
 @report_option("with the ranked plans' time breakdown.")
 @catalog_option
@@ -185,7 +242,11 @@ def search(**options: Any) -> None:
     from flopcast.report.plans import search_data, search_lines
 
     model, hardware, seq_default = resolve(
-        full_catalog(options["catalogs"]), options["model_id"], options["accelerator_id"]
+        full_catalog(options["catalogs"]),
+        options["model_id"],
+        options["accelerator_id"],
+        cluster_id=options["cluster_id"],
+        nic_gbps=options["nic_gbps"],
     )
     seq_len = options["seq_len"] or seq_default or DEFAULT_SEQ_LEN
     precisions = {"bf16": (0,), "fp8": (1,), "both": (0, 1)}[options["precision"]]

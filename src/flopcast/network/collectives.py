@@ -23,20 +23,42 @@ import numpy as np
 #: (S. Jeaugey, NVIDIA, in NVIDIA/nccl-tests issue #212, 2024-05-06).
 NCCL_PROTOCOL_EFFICIENCY = 370.0 / 450.0
 
+#: Effective over line-rate bandwidth of a NIC under NCCL: 46-48 GB/s per 400 Gbit/s NDR NIC
+#: (D. Addison, NVIDIA, in NVIDIA/nccl-tests issue #290, 2025-03-03), 47 / 50.
+NIC_PROTOCOL_EFFICIENCY = 47.0 / 50.0
 
-def reduce_scatter_time(size: Any, n: Any, bandwidth: Any, latency: Any = 0.0) -> Any:
-    """Ring reduce-scatter of ``size`` bytes over ``n`` devices [s]."""
-    return (n - 1) * latency + (n - 1) / n * size / bandwidth
+#: NCCL's own latency model for large messages (Simple protocol, ring algorithm;
+#: NVIDIA/nccl ``src/graph/tuning.cc``, releases 2.18-2.21): a collective starts in
+#: ``baseLat`` = 8.4 us and each ring step adds ``hwLat``: 3.4 us over NVLink, 9.6 us over
+#: the network [s].
+NCCL_STARTUP_LATENCY = 8.4e-6
+NCCL_NVLINK_HOP_LATENCY = 3.4e-6
+NCCL_NETWORK_HOP_LATENCY = 9.6e-6
 
 
-def all_gather_time(size: Any, n: Any, bandwidth: Any, latency: Any = 0.0) -> Any:
+def reduce_scatter_time(
+    size: Any, n: Any, bandwidth: Any, latency: Any = 0.0, startup: Any = 0.0
+) -> Any:
+    """Ring reduce-scatter of ``size`` bytes over ``n`` devices [s]: ``startup`` once, a
+    ``latency`` per ring step, and ``(n-1)/n`` of the data over ``bandwidth``; 0 for one
+    device."""
+    alone = np.asarray(n) <= 1
+    steps = np.where(alone, 0.0, (n - 1) * latency + startup)
+    return steps + (n - 1) / np.maximum(n, 1) * size / bandwidth
+
+
+def all_gather_time(
+    size: Any, n: Any, bandwidth: Any, latency: Any = 0.0, startup: Any = 0.0
+) -> Any:
     """Ring all-gather producing ``size`` bytes on each of ``n`` devices [s]."""
-    return reduce_scatter_time(size, n, bandwidth, latency)
+    return reduce_scatter_time(size, n, bandwidth, latency, startup)
 
 
-def ring_all_reduce_time(size: Any, n: Any, bandwidth: Any, latency: Any = 0.0) -> Any:
+def ring_all_reduce_time(
+    size: Any, n: Any, bandwidth: Any, latency: Any = 0.0, startup: Any = 0.0
+) -> Any:
     """Ring all-reduce: reduce-scatter plus all-gather [s]."""
-    return 2 * reduce_scatter_time(size, n, bandwidth, latency)
+    return 2 * reduce_scatter_time(size, n, bandwidth, latency, startup)
 
 
 def tree_all_reduce_time(size: Any, n: Any, bandwidth: Any, latency: Any = 0.0) -> Any:
@@ -45,14 +67,21 @@ def tree_all_reduce_time(size: Any, n: Any, bandwidth: Any, latency: Any = 0.0) 
     return 2 * np.ceil(np.log2(np.maximum(n, 2))) * latency + 2 * size / bandwidth
 
 
-def all_to_all_time(size: Any, n: Any, bandwidth: Any, latency: Any = 0.0) -> Any:
+def all_to_all_time(
+    size: Any, n: Any, bandwidth: Any, latency: Any = 0.0, startup: Any = 0.0
+) -> Any:
     """All-to-all where each device holds ``size`` bytes split evenly over ``n`` peers [s]."""
-    return (n - 1) * latency + (n - 1) / n * size / bandwidth
+    return reduce_scatter_time(size, n, bandwidth, latency, startup)
 
 
 def point_to_point_time(size: Any, bandwidth: Any, latency: Any = 0.0) -> Any:
     """One message of ``size`` bytes [s]."""
     return latency + size / bandwidth
+
+
+def tree_latency(n: Any, latency: Any, startup: Any = 0.0) -> Any:
+    """Latency of a double-binary-tree all-reduce over ``n`` devices: ``2 log2 n`` hops [s]."""
+    return startup + 2 * np.ceil(np.log2(np.maximum(n, 2))) * latency
 
 
 def hierarchical_all_reduce_time(

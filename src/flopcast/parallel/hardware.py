@@ -17,10 +17,15 @@ reach its GEMM efficiency within its TDP.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flopcast.catalog.model import Catalog, CatalogEntry
 from flopcast.errors import InputError
+from flopcast.network.collectives import (
+    NCCL_NETWORK_HOP_LATENCY,
+    NCCL_NVLINK_HOP_LATENCY,
+    NCCL_STARTUP_LATENCY,
+)
 from flopcast.quantity.units import convert
 
 #: Accelerator families: GEMM efficiency and prediction intervals are calibrated per family.
@@ -67,6 +72,12 @@ class Hardware:
     power_factor: float = 1.0
     """Sustained compute relative to the family's reference part at equal peak: below 1 for
     power-capped parts (see the module docstring)."""
+    scale_up_latency: float = NCCL_NVLINK_HOP_LATENCY
+    """Latency of one collective step over the scale-up link [s]."""
+    scale_out_latency: float = NCCL_NETWORK_HOP_LATENCY
+    """Latency of one collective step over the scale-out network [s]."""
+    collective_startup: float = NCCL_STARTUP_LATENCY
+    """Fixed start-up latency of each collective [s]."""
 
     def peak(self, precision: str) -> float:
         """Dense peak for GEMMs in ``precision`` (``bf16`` or ``fp8``) [FLOP/s]."""
@@ -110,7 +121,10 @@ def hardware_from_catalog(entry: CatalogEntry, catalog: Catalog | None = None) -
     if entry.kind != "accelerator":
         raise InputError(f"{entry.id!r} is a {entry.kind}, not an accelerator")
     bf16 = _mid(entry, "dense_bf16", "FLOP/s/chip")
-    family = next((name for name, ids in FAMILIES.items() if entry.id in ids), "other")
+    family = str(
+        entry.text.get("family")
+        or next((name for name, ids in FAMILIES.items() if entry.id in ids), "other")
+    )
     return Hardware(
         name=entry.id,
         family=family,
@@ -124,3 +138,24 @@ def hardware_from_catalog(entry: CatalogEntry, catalog: Catalog | None = None) -
         / 8,
         power_factor=_power_factor(entry, family, bf16, catalog),
     )
+
+
+def with_network(
+    hardware: Hardware,
+    *,
+    nic_gbps: float | None = None,
+    scale_up_domain: int | None = None,
+) -> Hardware:
+    """``hardware`` on a cluster whose network differs from the accelerator's reference
+    system: ``nic_gbps`` NIC bandwidth per accelerator per direction [Gbit/s], and the chips
+    of one scale-up domain."""
+    changes: dict[str, float | int] = {}
+    if nic_gbps is not None:
+        if not nic_gbps > 0:
+            raise InputError(f"NIC bandwidth must be positive, got {nic_gbps} Gbit/s")
+        changes["scale_out_bandwidth"] = nic_gbps * 1e9 / 8
+    if scale_up_domain is not None:
+        if scale_up_domain < 1:
+            raise InputError(f"a scale-up domain has at least one chip, got {scale_up_domain}")
+        changes["scale_up_domain"] = int(scale_up_domain)
+    return replace(hardware, **changes)  # type: ignore[arg-type]

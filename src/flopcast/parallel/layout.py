@@ -2,22 +2,64 @@
 
 from __future__ import annotations
 
-from flopcast.catalog.model import Catalog
+from flopcast.catalog.model import Catalog, CatalogEntry
 from flopcast.errors import InputError
 from flopcast.parallel.architecture import Architecture, architecture_from_catalog
-from flopcast.parallel.hardware import Hardware, hardware_from_catalog
-from flopcast.parallel.plan import PRECISIONS, RECOMPUTE, Plan, infeasibility
+from flopcast.parallel.hardware import Hardware, hardware_from_catalog, with_network
+from flopcast.parallel.plan import ATTENTION, PRECISIONS, RECOMPUTE, Plan, infeasibility
+from flopcast.quantity.units import convert
 
 
 def resolve(
-    catalog: Catalog, model_id: str, accelerator_id: str
+    catalog: Catalog,
+    model_id: str,
+    accelerator_id: str | None,
+    *,
+    cluster_id: str | None = None,
+    nic_gbps: float | None = None,
 ) -> tuple[Architecture, Hardware, int | None]:
-    """The model's architecture, the accelerator, and the model's sequence length (if known)."""
+    """The model's architecture, the accelerator on its network, and the model's sequence
+    length (if known).
+
+    The network is the accelerator's reference system's unless ``cluster_id`` names a
+    catalog cluster (its ``nic_bandwidth`` and ``scale_up_domain``; its accelerator when
+    ``accelerator_id`` is None) or ``nic_gbps`` sets the NIC bandwidth per accelerator.
+    """
     entry = catalog.entry(model_id, "model")
     seq = entry.numbers.get("seq_len")
     model = architecture_from_catalog(entry)
+    cluster = catalog.entry(cluster_id, "cluster") if cluster_id else None
+    if accelerator_id is None:
+        named = cluster.text.get("accelerator") if cluster is not None else None
+        if not isinstance(named, str):
+            raise InputError(
+                "give --accelerator ID (or --cluster ID of a cluster that names its accelerator)",
+                field="--accelerator",
+            )
+        accelerator_id = named
     hardware = hardware_from_catalog(catalog.entry(accelerator_id, "accelerator"), catalog)
+    if cluster is not None:
+        hardware = with_network(
+            hardware,
+            nic_gbps=_cluster_number(cluster, "nic_bandwidth", "Gbit/s/chip"),
+            scale_up_domain=_rounded(_cluster_number(cluster, "scale_up_domain", "chip")),
+        )
+    if nic_gbps is not None:
+        hardware = with_network(hardware, nic_gbps=nic_gbps)
     return model, hardware, None if seq is None else round(seq.low)
+
+
+def _cluster_number(cluster: CatalogEntry, field: str, unit: str) -> float | None:
+    value = cluster.numbers.get(field)
+    if value is None:
+        return None
+    low = convert(value.low * value.unit, unit).magnitude
+    high = convert(value.high * value.unit, unit).magnitude
+    return float((low * high) ** 0.5 if low > 0 else (low + high) / 2)
+
+
+def _rounded(value: float | None) -> int | None:
+    return None if value is None else round(value)
 
 
 def build_plan(
@@ -36,11 +78,13 @@ def build_plan(
     recompute: str = "none",
     precision: str = "bf16",
     zero: int = 1,
+    attention: str = "flash",
 ) -> Plan:
     """A plan from degrees; an impossible one is an InputError that says why."""
-    if recompute not in RECOMPUTE or precision not in PRECISIONS:
+    if recompute not in RECOMPUTE or precision not in PRECISIONS or attention not in ATTENTION:
         raise InputError(
-            f"recompute must be one of {sorted(RECOMPUTE)}, precision one of {sorted(PRECISIONS)}"
+            f"recompute must be one of {sorted(RECOMPUTE)}, precision one of "
+            f"{sorted(PRECISIONS)}, attention one of {sorted(ATTENTION)}"
         )
     if dp is None:
         dp = devices // (tp * pp * cp)
@@ -54,7 +98,7 @@ def build_plan(
         tp=tp, pp=pp, dp=dp, cp=cp, ep=ep, vpp=vpp, micro_batch=micro_batch,
         global_batch=global_batch_tokens // seq_len, seq_len=seq_len,
         recompute=RECOMPUTE[recompute], zero=zero, sequence_parallel=1,
-        fp8=PRECISIONS[precision],
+        fp8=PRECISIONS[precision], attention=ATTENTION[attention],
     )  # fmt: skip
     reason = str(infeasibility(plan, model, devices))
     if reason:

@@ -25,6 +25,12 @@ RECOMPUTE = {"none": 0, "selective": 1, "full": 2}
 #: GEMM precisions and their codes in plan arrays.
 PRECISIONS = {"bf16": 0, "fp8": 1}
 
+#: Attention kernels and their codes in plan arrays: ``flash`` computes attention in tiles
+#: without storing the s x s scores (Dao et al. 2022, arXiv:2205.14135); ``materialized``
+#: writes the scores and probabilities of every head to memory, as Megatron-LM did before
+#: it adopted flash attention (2023) and Megatron-DeepSpeed does by default.
+ATTENTION = {"flash": 0, "materialized": 1}
+
 #: Data-parallel sharding stages (ZeRO, Rajbhandari et al. 2020, arXiv:1910.02054):
 #: 0 replicates everything, 1 shards optimizer states, 2 also gradients, 3 also weights
 #: (3 is what PyTorch FSDP's FULL_SHARD does).
@@ -67,6 +73,24 @@ class Plan:
     shard_group: Any = 0
     """Data-parallel ranks that ZeRO shards over (hybrid sharding, HSDP); 0 means all DP
     ranks. Replicas of a shard group all-reduce their gradient shards once per step."""
+    attention: Any = 0
+    """Attention kernel code (:data:`ATTENTION`)."""
+    dropout: Any = 0
+    """1 when the blocks apply dropout (Megatron-era GPT configurations: hidden and
+    attention dropout 0.1), which adds memory-bound traffic and a stored mask."""
+    dp_overlap: Any = 1
+    """1 when the framework overlaps the gradient reduction with the backward pass
+    (Megatron-Core's overlap_grad_reduce, FSDP, XLA); 0 when it reduces after the backward
+    pass (Megatron-LM 2021, Megatron-DeepSpeed)."""
+    grad_reduce_bytes: Any = 4.0
+    """Bytes per gradient element in the data-parallel reduction: 4 where gradients are
+    reduced in fp32 (Megatron with BF16, FSDP's usual reduce_dtype), 2 in FP16/BF16."""
+    first_stage_layers: Any = 0
+    """Blocks on the first pipeline stage (0: the default split, see :func:`stage_layers`);
+    Megatron-Core's --decoder-first-pipeline-num-layers."""
+    last_stage_layers: Any = 0
+    """Blocks on the last pipeline stage, which also holds the output head and the loss
+    (0: the default split); --decoder-last-pipeline-num-layers."""
 
     @property
     def shard(self) -> Any:
@@ -128,7 +152,39 @@ def infeasibility(plan: Plan, model: Architecture, devices: Any) -> np.ndarray:
     return reasons
 
 
-def stage_layers(model: Architecture, plan: Plan) -> Any:
-    """Layers on the busiest pipeline stage: each of its VPP chunks holds
-    ceil(layers / (PP x VPP)) layers (uneven splits put the remainder on some stages)."""
-    return np.ceil(model.layers / (plan.pp * plan.vpp)) * plan.vpp
+@dataclass(frozen=True)
+class StageLayers:
+    """Blocks per device on the first, a middle and the last pipeline stage."""
+
+    first: Any
+    middle: Any
+    last: Any
+
+
+def stage_layers(layers: Any, plan: Plan) -> StageLayers:
+    """How ``layers`` blocks sit on the pipeline stages, per device.
+
+    Blocks are split as evenly as the count allows, and the extra blocks of an uneven split go
+    to the middle stages first, sparing the first stage (embedding) and the last (output head
+    and loss): Llama 3 405B's 126 blocks on 16 stages put 7 on the first and last and 8 on the
+    others (Dubey et al. 2024, sec. 3.3.2). Virtual stages cut each device's blocks into
+    chunks but do not change how many it holds. Explicit ``first_stage_layers`` and
+    ``last_stage_layers`` override the ends, and the middle stages share the rest. With one
+    stage everything is on it.
+    """
+    pp = plan.pp
+    inner = np.maximum(pp - 2, 0)
+    base = np.floor(layers / pp)
+    extra = layers - base * pp
+    spill = extra - inner  # extra blocks left for the ends once each middle stage has one
+    first = np.where(plan.first_stage_layers > 0, plan.first_stage_layers, base + (spill >= 1))
+    last = np.where(plan.last_stage_layers > 0, plan.last_stage_layers, base + (spill >= 2))
+    rest = np.maximum(layers - first - last, 0) / np.maximum(inner, 1)
+    explicit = (plan.first_stage_layers > 0) | (plan.last_stage_layers > 0)
+    middle = np.where(explicit, np.ceil(rest), base + (extra > 0))
+    single = pp == 1
+    return StageLayers(
+        first=np.where(single, layers, first),
+        middle=np.where(single, layers, np.where(inner > 0, middle, np.maximum(first, last))),
+        last=np.where(single, layers, last),
+    )

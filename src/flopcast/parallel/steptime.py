@@ -1,47 +1,66 @@
-"""Step time of a training step: compute, memory traffic, communication, pipeline bubble.
+"""Step time of a training step: compute, memory traffic, communication, pipeline schedule.
 
-One function, :func:`predict`, works on plans whose fields are scalars or NumPy arrays (one
-element per plan), so the single-plan ``predict`` command and the plan search share it.
+One function, :func:`predict`, works on plans, models and accelerators whose fields are
+scalars or NumPy arrays (one element per plan or per run), so the single-plan ``predict``
+command, the plan search and the calibration fit share it. Units: seconds, bytes, FLOP.
 
-For each device of a pipeline stage and each micro-batch (``b`` sequences of ``s`` tokens,
-``s / CP`` of them on this device):
+Per device, per micro-batch (``b`` sequences of ``s`` tokens, ``s / CP`` of them on this
+device), each transformer block costs (:func:`block_terms`):
 
 * GEMMs: 2 FLOP per weight per token forward, twice that backward (Kaplan et al. 2020), split
-  over TP; time = FLOP / (peak x GEMM efficiency x power factor). FP8 runs GEMMs at
-  ``fp8_gemm_speedup`` times the BF16 speed; MoE expert GEMMs run at
-  ``expert_gemm_efficiency`` of dense speed; narrow GEMMs (width w per device: hidden / TP, or
-  the expert width / TP) at ``w / (w + gemm_width_half)``; power-capped parts at their
-  :attr:`~flopcast.parallel.hardware.Hardware.power_factor`.
-* Attention (flash attention, causal): 4 s H d FLOP per token forward (PaLM app. B, halved for
-  the causal mask), backward 2.5x forward (flash attention recomputes the scores; Dao 2023).
-* Memory-bound operations: ``elementwise_bytes`` x h bytes per token per layer over HBM
-  bandwidth, divided by TP when sequence parallelism shards them.
-* Recomputation: full adds a forward pass; selective adds the attention forward.
-* TP with sequence parallelism: per layer 4 all-gathers/reduce-scatters of the micro-batch's
-  activations forward and 4 backward, each moving ``(TP-1)/TP`` of them over the scale-up link
-  (Korthikanti et al. 2022, sec. 4.2.2), or over the NIC when TP exceeds the scale-up domain;
-  async TP (collectives split and overlapped with the GEMMs, Wang et al. 2023 "Overlap
-  communication with dependent computation") hides ``async_tp_overlap`` of it.
-* CP (ring attention): each rank passes its keys and values around the ring, ``CP-1`` hops
-  forward and twice that backward, hidden behind the attention compute where it can be.
-* EP: all-to-all dispatch and combine of each token's ``top_k`` copies, forward and backward.
-* PP: the 1F1B bubble adds ``(PP-1)/VPP`` micro-batch times (Narayanan et al. 2021, eq. 1-2),
-  plus point-to-point sends of activations between stages.
-* DP: gradient reduce-scatter and weight all-gather (ZeRO-1/2), 4 bytes per parameter over
-  the ring, hidden behind the last micro-batch's backward up to ``dp_overlap``; ZeRO-3/FSDP
-  gathers weights forward and backward and reduce-scatters gradients every micro-batch,
-  over the shard group; with hybrid sharding the replicas of a shard group then all-reduce
-  their gradient shards once per step.
-* Optimizer: reading and writing 16 bytes of state per parameter shard over HBM.
+  over TP, at the family's GEMM efficiency x the power factor; FP8 runs them
+  ``fp8_gemm_speedup`` faster; expert GEMMs at ``expert_gemm_efficiency``; narrow GEMMs
+  (width w per device) at ``w / (w + gemm_width_half)``.
+* Attention, by kernel. Flash attention: ``4 s H d`` FLOP per token forward for causal
+  masks (PaLM app. B, halved), backward 2.5x forward (it recomputes the scores; Dao 2023), at
+  ``attention_efficiency``. Materialized attention (Megatron-LM before 2023, Megatron-
+  DeepSpeed): the score and context batched GEMMs over the full s x s square (``8 s H d``),
+  backward 2x, at the GEMM speed narrowed by the head width, plus the softmax (and dropout)
+  kernels reading and writing every score: :data:`SCORE_TRAFFIC_BYTES` per score per head.
+* Memory-bound kernels: norms, residuals, rotary and casts move
+  :data:`BLOCK_BYTES_PER_HIDDEN` x h bytes per token, dropout
+  :data:`DROPOUT_BYTES_PER_HIDDEN` x h more, the MLP activation its
+  :data:`~flopcast.parallel.workload.ACTIVATION_BYTES_PER_FFN` per intermediate element, MoE
+  token permutation :data:`PERMUTE_BYTES_PER_HIDDEN` x h per routed copy; over HBM
+  bandwidth, the hidden-sized ones divided by TP only with sequence parallelism.
+* Recomputation: full adds a forward pass; selective the attention's forward.
+* Kernel gaps: between dependent kernels the GPU idles for the launch latency and the
+  tail of the previous kernel, ``kernel_gap`` per kernel boundary, over
+  :data:`KERNELS_PER_BLOCK` kernels per block forward and backward (x 1.5 with full
+  recomputation). MoE blocks also wait for the host ``moe_sync_time`` per micro-batch: the
+  token dispatcher copies the tokens-per-expert counts to the host to size the all-to-all
+  and the grouped GEMMs, which drains the GPU's queue.
+* TP: 4 all-gathers/reduce-scatters (or 2 all-reduces without sequence parallelism: the
+  same bytes) of the activations per block and pass (Korthikanti et al. 2022, sec. 4.2.2),
+  each a ring collective with NCCL's start-up and per-step latency; async TP hides
+  ``async_tp_overlap`` of it.
+* CP (ring attention): keys and values pass ``CP-1`` hops forward and twice backward, hidden
+  behind the attention compute where they can be. EP: all-to-all dispatch and combine of
+  each token's ``top_k`` copies, forward and backward.
 
-Ring collectives move ``(n-1)/n`` of the data per device and direction (Patarasuk & Yuan
-2009). Ranks nest TP, CP, DP, PP from the innermost (Megatron-LM's order): a group stays on
-the scale-up link while its span fits the scale-up domain; beyond it, the group's members in
-one domain share that domain's NICs (NCCL's multi-rail rings), see :func:`_link`.
+Pipeline (:func:`_pipeline`): stages may hold different numbers of blocks
+(:func:`flopcast.parallel.plan.stage_layers`); the last also runs the output head and the
+loss (:func:`head_terms`). With per-micro-batch stage times ``t_i``, 1F1B takes
+``m max t_i + (sum t_i - max t_i) / VPP`` (Narayanan et al. 2021, eq. 1-2, for unequal
+stages), plus point-to-point sends of activations between stages.
 
-Model FLOPs (for MFU) are :meth:`Architecture.model_flops_per_token`; hardware FLOPs (HFU)
-add the recomputed forward. Both are against the dense BF16 peak, as PaLM (Chowdhery et al.
-2022, app. B) defines MFU, so FP8 runs can exceed 50%.
+Data parallelism (:func:`_data_parallel`): ZeRO-0 all-reduces gradients; ZeRO-1/2
+reduce-scatters them and all-gathers BF16 weights; ZeRO-3/FSDP gathers weights forward and
+backward and reduce-scatters gradients every micro-batch (once per step when pipelined;
+hybrid sharding adds an all-reduce of the shards across replicas). Gradients travel at
+``grad_reduce_bytes`` per element. Frameworks that overlap it run it in per-block chunks
+behind up to ``dp_overlap`` (``fsdp_overlap`` for ZeRO-3) of a micro-batch's compute, one
+chunk always showing; the others wait for all of it. Overlapped communication is not free:
+``overlap_contention`` of its time still costs compute (the SMs and memory bandwidth its
+kernels take). Optimizer: 16 bytes of state per parameter shard read and written.
+
+Links (:func:`_link`): ranks nest TP, CP, DP, PP from the innermost (Megatron-LM's order); a
+group inside one scale-up domain uses the scale-up link, at NCCL's protocol efficiency; a
+group across domains shares its members' NICs (NCCL's multi-rail rings).
+
+Model FLOPs (for MFU) are :meth:`Workload.model_flops_per_token`; hardware FLOPs (HFU) add
+the recomputed forward. Both are against the dense BF16 peak, as PaLM (Chowdhery et al. 2022,
+app. B) defines MFU, so FP8 runs can exceed 50%.
 """
 
 from __future__ import annotations
@@ -51,34 +70,86 @@ from typing import Any
 
 import numpy as np
 
+from flopcast.network.collectives import (
+    NCCL_PROTOCOL_EFFICIENCY,
+    NIC_PROTOCOL_EFFICIENCY,
+    point_to_point_time,
+    reduce_scatter_time,
+    tree_latency,
+)
 from flopcast.parallel.architecture import Architecture
 from flopcast.parallel.calibration import Calibration
 from flopcast.parallel.hardware import Hardware
 from flopcast.parallel.memory import Memory, memory_per_device, parameters_per_device
 from flopcast.parallel.plan import Plan, stage_layers
+from flopcast.parallel.workload import Workload, as_workload
 
 #: Backward over forward FLOPs of a GEMM: gradients for inputs and for weights.
 BACKWARD_OVER_FORWARD = 2.0
 
 #: Flash-attention backward over forward FLOPs (it recomputes the scores; Dao 2023, sec. 3).
-ATTENTION_BACKWARD_OVER_FORWARD = 2.5
+FLASH_BACKWARD_OVER_FORWARD = 2.5
 
 #: Bytes per activation or gradient element exchanged (BF16).
 ACTIVATION_BYTES = 2.0
 
-#: Bytes per parameter that ZeRO-1/2 data parallelism moves per step: a BF16 gradient
-#: reduce-scatter and a BF16 weight all-gather (an all-reduce moves the same).
-DP_BYTES_PER_PARAMETER = 4.0
-
-#: Bytes per parameter that ZeRO-3/FSDP moves per micro-batch: weights gathered forward and
-#: backward, gradients reduce-scattered.
-FSDP_BYTES_PER_PARAMETER = 6.0
+#: Bytes per weight element that ZeRO gathers (BF16 weights).
+WEIGHT_GATHER_BYTES = 2.0
 
 #: Bytes of optimizer traffic per parameter: 16 bytes of state read and written.
 OPTIMIZER_TRAFFIC_BYTES = 32.0
 
-#: TP collectives per layer per pass: 2 all-gathers and 2 reduce-scatters (Korthikanti 4.2.2).
+#: TP collectives per block per pass: 2 all-gathers and 2 reduce-scatters (Korthikanti 4.2.2).
 TP_COLLECTIVES_PER_PASS = 4.0
+
+#: HBM bytes per token per hidden unit per block of the memory-bound kernels every block runs,
+#: forward and backward, BF16, counted from the kernels: two norms (~8 forward, ~12
+#: backward), two residual adds (~12 and ~12), rotary embedding on queries and keys (~6),
+#: casts and statistics (~7).
+BLOCK_BYTES_PER_HIDDEN = 57.0
+
+#: Forward share of those bytes (recomputed by full recomputation).
+FORWARD_SHARE_OF_BLOCK_BYTES = 1.0 / 3.0
+
+#: Bytes per token per hidden unit per block that two dropouts add (bias-dropout-add):
+#: writing a 1-byte mask forward; reading the mask and the gradient and writing the gradient
+#: backward (1 + 2 + 2): 6 per dropout.
+DROPOUT_BYTES_PER_HIDDEN = 12.0
+
+#: HBM bytes per score element per head of materialized attention's memory-bound kernels,
+#: forward and backward: the fused scale-mask-softmax reads scores and writes
+#: probabilities (2 + 2); backward reads probabilities and gradients and writes gradients
+#: (2 + 2 + 2) (Megatron-LM's ``scaled_masked_softmax`` kernels).
+SCORE_TRAFFIC_BYTES = 10.0
+
+#: What attention dropout adds per score per head: forward reads, writes and stores a 1-byte
+#: mask (2 + 2 + 1); backward reads the gradient and mask and writes (2 + 1 + 2).
+SCORE_DROPOUT_BYTES = 10.0
+
+#: Forward shares of the score traffic with and without dropout (4 of 10; 9 of 20).
+SCORE_FORWARD_SHARE = 0.4
+SCORE_FORWARD_SHARE_WITH_DROPOUT = 0.45
+
+#: Bytes per token per hidden unit per routed copy of MoE token permutation: permute and
+#: unpermute each read and write the token forward (2 x 4) and again backward (2 x 4).
+PERMUTE_BYTES_PER_HIDDEN = 16.0
+
+#: HBM bytes per logit per token of an unfused FP32 cross-entropy: upcast (2 + 4), max (4),
+#: shift (4 + 4), exp (4 + 4), sum (4), normalise (4 + 4) forward; gradient (4 + 4), scale
+#: (4 + 4) and downcast (4 + 2) backward.
+LOSS_BYTES_PER_LOGIT = 60.0
+
+#: Parameters per gradient bucket of Megatron-Core's distributed data parallelism
+#: (``bucket_size`` default 40M elements): each bucket's reduction pays a collective's latency.
+BUCKET_PARAMETERS = 40e6
+
+#: Kernels per transformer block, forward and backward: about 20 forward (2 norms, 4 GEMMs
+#: with their epilogues, attention, rotary, activation, 2 residual adds, casts) and twice that
+#: backward.
+KERNELS_PER_BLOCK = 60.0
+
+#: Kernel-gap multiplier with full recomputation (a third pass of forward kernels).
+FULL_RECOMPUTE_LAUNCHES = 1.5
 
 
 @dataclass(frozen=True)
@@ -104,137 +175,272 @@ def _width_factor(width: Any, cal: Calibration) -> Any:
     return width / (width + cal.gemm_width_half)
 
 
-def _ring(volume: Any, group: Any, bandwidth: Any) -> Any:
-    """Seconds for a ring all-gather or reduce-scatter of ``volume`` bytes over ``group``."""
-    return volume * (group - 1) / np.maximum(group, 1) / bandwidth
-
-
 def _link(hw: Hardware, inner: Any, group: Any, *, multi_rail: bool = True) -> Any:
-    """Per-device bandwidth of a communication over ``group`` ranks whose consecutive members
-    are ``inner`` ranks apart (the degrees nested inside it).
+    """Effective per-device bandwidth [byte/s] of a communication over ``group`` ranks whose
+    consecutive members are ``inner`` ranks apart (the degrees nested inside it).
 
-    Inside one scale-up domain it is the scale-up link. Across domains, for collectives
-    (all-gather, reduce-scatter, all-reduce) the ``k`` members that share a domain also share
-    its traffic: NCCL runs one ring per NIC (multi-rail), so a domain's ``k`` NICs carry the
-    group's cross-domain data in parallel and each member sees about ``k`` NICs' worth, capped
-    by the scale-up link that gathers it. Point-to-point rings (context parallelism) and
-    all-to-all (expert parallelism) send each device's data through its own NIC.
+    Inside one scale-up domain it is the scale-up link at NCCL's protocol efficiency. Across
+    domains, for collectives (all-gather, reduce-scatter, all-reduce) the ``k`` members that
+    share a domain also share its traffic: NCCL runs one ring per NIC (multi-rail), so each
+    member sees about ``k`` NICs' worth, capped by the scale-up link that gathers it.
+    Point-to-point rings (context parallelism) and all-to-all (expert parallelism) send each
+    device's data through its own NIC.
     """
     inside = inner * group <= hw.scale_up_domain
+    up = hw.scale_up_bandwidth * NCCL_PROTOCOL_EFFICIENCY
+    nic = hw.scale_out_bandwidth * NIC_PROTOCOL_EFFICIENCY
     if not multi_rail:
-        return np.where(inside, hw.scale_up_bandwidth, hw.scale_out_bandwidth)
+        return np.where(inside, up, nic)
     sharing = np.maximum(1, np.minimum(group, hw.scale_up_domain // np.maximum(inner, 1)))
-    across = np.minimum(hw.scale_up_bandwidth, sharing * hw.scale_out_bandwidth)
-    return np.where(inside, hw.scale_up_bandwidth, across)
+    return np.where(inside, up, np.minimum(up, sharing * nic))
 
 
-def predict(model: Architecture, hw: Hardware, plan: Plan, cal: Calibration) -> StepPrediction:
-    """Step time, throughput, MFU, HFU, memory and breakdown of ``plan``."""
-    tp, cp, dp, pp, vpp = plan.tp, plan.cp, plan.dp, plan.pp, plan.vpp
-    tokens = plan.micro_batch * plan.seq_len / cp  # per device per micro-batch
-    layers = stage_layers(model, plan)
-    stage_share = layers / model.layers
-    # Compute per micro-batch per stage.
-    expert_weights = (
-        model.moe_layers * (model.top_k + model.shared_experts) * model.mlp_params(model.expert_ffn)
+def _hop_latency(hw: Hardware, inner: Any, group: Any) -> Any:
+    """Latency of one ring step of a group: the network's when it leaves the domain."""
+    return np.where(inner * group <= hw.scale_up_domain, hw.scale_up_latency, hw.scale_out_latency)
+
+
+def _ring(hw: Hardware, volume: Any, inner: Any, group: Any, *, multi_rail: bool = True) -> Any:
+    """Seconds for a ring all-gather or reduce-scatter of ``volume`` bytes over ``group``."""
+    return reduce_scatter_time(
+        volume,
+        group,
+        _link(hw, inner, group, multi_rail=multi_rail),
+        _hop_latency(hw, inner, group),
+        hw.collective_startup,
     )
-    dense_weights = model.matmul_weights_per_token() - expert_weights
-    bf16_gemm_speed = hw.peak_bf16 * cal.gemm(hw.family) * hw.power_factor
-    gemm_speed = np.where(plan.fp8 > 0, bf16_gemm_speed * cal.fp8_gemm_speedup, bf16_gemm_speed)
-    # Narrow GEMMs and expert GEMMs run slower: weights are counted in dense-GEMM-equivalent
-    # terms, divided by their relative speed.
-    dense_width = _width_factor(model.hidden / tp, cal)
-    expert_width = _width_factor(max(model.expert_ffn, 1) / tp, cal)
-    effective_weights = dense_weights / dense_width + expert_weights / (
-        cal.expert_gemm_efficiency * expert_width
-    )
-    gemm_flops = 2.0 * tokens * effective_weights * stage_share / tp
-    attention_flops = tokens * model.attention_forward_flops(plan.seq_len) * stage_share / tp
-    attention_speed = hw.peak_bf16 * cal.attention_efficiency * hw.power_factor
+
+
+def _gemm_speeds(work: Workload, hw: Hardware, plan: Plan, cal: Calibration) -> tuple[Any, Any]:
+    """(BF16, plan-precision) dense GEMM speed [FLOP/s] on this device."""
+    bf16 = hw.peak_bf16 * cal.gemm(hw.family) * hw.power_factor
+    return bf16, np.where(plan.fp8 > 0, bf16 * cal.fp8_gemm_speedup, bf16)
+
+
+def block_terms(work: Workload, hw: Hardware, plan: Plan, cal: Calibration) -> dict[str, Any]:
+    """Seconds one device spends on one block for one micro-batch, by term."""
+    tp, cp = plan.tp, plan.cp
+    tokens = plan.micro_batch * plan.seq_len / cp
     shard = np.where(plan.sequence_parallel > 0, tp, 1)
-    elementwise = tokens * layers * cal.elementwise_bytes * model.hidden / shard / hw.hbm_bandwidth
-    gemm_fwd = gemm_flops / gemm_speed
-    attention_fwd = attention_flops / attention_speed
+    bf16_speed, speed = _gemm_speeds(work, hw, plan, cal)
+    # GEMMs: weights counted in dense-equivalent terms, divided by their relative speed.
+    weights = work.dense_weights_per_layer / _width_factor(
+        work.hidden / tp, cal
+    ) + work.expert_weights_per_layer / (
+        cal.expert_gemm_efficiency * _width_factor(np.maximum(work.expert_ffn, 1) / tp, cal)
+    )
+    gemm_fwd = 2.0 * tokens * weights / tp / speed
+    # Attention by kernel.
+    materialized = plan.attention > 0
+    # Every query attends to the whole sequence, also under CP (ring attention passes the
+    # keys and values around): FLOP per token per device over the full square.
+    per_token = 2.0 * plan.seq_len * work.heads * (work.qk_dim + work.v_dim) / tp
+    flash_fwd = tokens * per_token * 0.5 / (hw.peak_bf16 * cal.attention_efficiency)
+    flash_fwd = flash_fwd / hw.power_factor
+    score_gemm_fwd = tokens * per_token / (bf16_speed * _width_factor(work.qk_dim, cal))
+    scores = tokens * plan.seq_len * work.heads / tp  # score elements per device
+    dropout = plan.dropout > 0
+    score_bytes = SCORE_TRAFFIC_BYTES + np.where(dropout, SCORE_DROPOUT_BYTES, 0.0)
+    score_traffic = scores * score_bytes / hw.hbm_bandwidth
+    score_fwd_share = np.where(dropout, SCORE_FORWARD_SHARE_WITH_DROPOUT, SCORE_FORWARD_SHARE)
+    attention_fwd = np.where(
+        materialized, score_gemm_fwd + score_traffic * score_fwd_share, flash_fwd
+    )
+    attention = np.where(
+        materialized,
+        score_gemm_fwd * (1 + BACKWARD_OVER_FORWARD) + score_traffic,
+        flash_fwd * (1 + FLASH_BACKWARD_OVER_FORWARD),
+    )
+    # Memory-bound kernels.
+    hidden_bytes = BLOCK_BYTES_PER_HIDDEN + np.where(dropout, DROPOUT_BYTES_PER_HIDDEN, 0.0)
+    moe_share = work.moe_layers / work.layers
+    permute = moe_share * work.top_k * PERMUTE_BYTES_PER_HIDDEN
+    elementwise = (
+        tokens
+        * (
+            (hidden_bytes + permute) * work.hidden / shard
+            + work.activation_bytes_per_ffn * work.active_ffn_per_layer / tp
+        )
+        / hw.hbm_bandwidth
+    )
     recompute = np.where(
         plan.recompute == 2,
-        gemm_fwd + attention_fwd + elementwise / 3,
+        gemm_fwd + attention_fwd + elementwise * FORWARD_SHARE_OF_BLOCK_BYTES,
         np.where(plan.recompute == 1, attention_fwd, 0.0),
     )
-    compute = (
-        gemm_fwd * (1 + BACKWARD_OVER_FORWARD)
-        + attention_fwd * (1 + ATTENTION_BACKWARD_OVER_FORWARD)
-        + elementwise
-        + recompute
-    )
-    # Communication per micro-batch per stage.
-    activation = tokens * model.hidden * ACTIVATION_BYTES
+    gemm = gemm_fwd * (1 + BACKWARD_OVER_FORWARD)
+    passes = np.where(plan.recompute == 2, FULL_RECOMPUTE_LAUNCHES, 1.0)
+    gaps = cal.kernel_gap * KERNELS_PER_BLOCK * passes
+    return {
+        "gemm": gemm,
+        "attention": attention,
+        "memory_bound": elementwise,
+        "recompute": recompute,
+        "overhead": gaps + moe_share * cal.moe_sync_time,
+        **_block_communication(work, hw, plan, cal, tokens, shard, attention),
+    }
+
+
+def _block_communication(
+    work: Workload,
+    hw: Hardware,
+    plan: Plan,
+    cal: Calibration,
+    tokens: Any,
+    shard: Any,
+    attention: Any,
+) -> dict[str, Any]:
+    """Exposed TP, CP and EP communication of one block for one micro-batch [s]."""
+    tp, cp, ep = plan.tp, plan.cp, plan.ep
+    activation = tokens * work.hidden * ACTIVATION_BYTES
     passes = np.where(plan.recompute == 2, 3.0, 2.0)
-    tp_time = layers * passes * TP_COLLECTIVES_PER_PASS * _ring(activation, tp, _link(hw, 1, tp))
+    tp_time = passes * TP_COLLECTIVES_PER_PASS * _ring(hw, activation, 1, tp)
     tp_hidden = np.where(plan.async_tp > 0, cal.async_tp_overlap, cal.tp_overlap)
-    tp_exposed = tp_time * (1 - tp_hidden)
-    kv = tokens * 2 * model.kv_heads * model.head_dim * ACTIVATION_BYTES
-    cp_time = layers * 3 * kv * (cp - 1) / _link(hw, tp, cp, multi_rail=False)
-    cp_exposed = np.maximum(0.0, cp_time - attention_fwd * (1 + ATTENTION_BACKWARD_OVER_FORWARD))
-    moe_layers = model.moe_layers * stage_share
+    kv = tokens * 2 * work.kv_heads * work.qk_dim * ACTIVATION_BYTES
+    cp_hop = point_to_point_time(kv, _link(hw, tp, cp, multi_rail=False), _hop_latency(hw, tp, cp))
+    cp_time = 3 * (cp - 1) * cp_hop
+    moe_share = work.moe_layers / work.layers
     # Each TP rank dispatches its sequence-parallel share of the tokens.
-    dispatch = tokens / shard * max(model.top_k, 1) * model.hidden * ACTIVATION_BYTES
-    ep_exposed = (
-        moe_layers
-        * 4
-        * dispatch
-        * (plan.ep - 1)
-        / plan.ep
-        / _link(hw, tp, plan.ep, multi_rail=False)
+    dispatch = tokens / shard * np.maximum(work.top_k, 1) * work.hidden * ACTIVATION_BYTES
+    ep_time = moe_share * 4 * _ring(hw, dispatch, tp, ep, multi_rail=False)
+    cp_exposed = np.maximum(0.0, cp_time - attention)
+    hidden = tp_time * tp_hidden + (cp_time - cp_exposed)
+    return {
+        "tp_comm": tp_time * (1 - tp_hidden) + cal.overlap_contention * hidden,
+        "cp_comm": cp_exposed,
+        "ep_comm": ep_time,
+    }
+
+
+def head_terms(work: Workload, hw: Hardware, plan: Plan, cal: Calibration) -> dict[str, Any]:
+    """Seconds the last stage spends on the output head and the loss per micro-batch: the
+    V x h GEMM forward and backward (never recomputed) and the FP32 cross-entropy's traffic
+    over the vocabulary shard."""
+    tp = plan.tp
+    tokens = plan.micro_batch * plan.seq_len / plan.cp
+    _, speed = _gemm_speeds(work, hw, plan, cal)
+    head_fwd = 2.0 * tokens * work.head_weights / tp / (speed * _width_factor(work.hidden, cal))
+    loss = tokens * work.vocab / tp * LOSS_BYTES_PER_LOGIT / hw.hbm_bandwidth
+    return {"gemm": head_fwd * (1 + BACKWARD_OVER_FORWARD), "memory_bound": loss}
+
+
+def _pipeline(
+    work: Workload, hw: Hardware, plan: Plan, block: dict[str, Any], head: dict[str, Any]
+) -> tuple[Any, dict[str, Any]]:
+    """Seconds of the pipelined micro-batches of one step, and their breakdown."""
+    pp, vpp = plan.pp, plan.vpp
+    layers = stage_layers(work.layers, plan)
+    shard = np.where(plan.sequence_parallel > 0, plan.tp, 1)
+    tokens = plan.micro_batch * plan.seq_len / plan.cp
+    send = tokens * work.hidden * ACTIVATION_BYTES / shard
+    inner = plan.tp * plan.cp * plan.dp
+    p2p = np.where(
+        pp > 1,
+        2
+        * vpp
+        * point_to_point_time(
+            send, _link(hw, inner, 2, multi_rail=False), _hop_latency(hw, inner, 2)
+        ),
+        0.0,
     )
-    p2p = np.where(pp > 1, 2 * vpp * activation / shard / hw.scale_out_bandwidth, 0.0)
-    microbatch = compute + tp_exposed + cp_exposed + ep_exposed + p2p
-    # Pipeline: m micro-batches plus the bubble.
+
+    def stage(count: Any, with_head: Any) -> dict[str, Any]:
+        terms = {key: count * value for key, value in block.items()}
+        for key, value in head.items():
+            terms[key] = terms[key] + np.where(with_head, value, 0.0)
+        terms["pp_p2p"] = p2p
+        return terms
+
+    first = stage(layers.first, pp == 1)
+    middle = stage(layers.middle, False)
+    last = stage(layers.last, True)
+    times = [sum(s.values()) for s in (first, middle, last)]
+    slowest = np.maximum(np.maximum(times[0], times[1]), times[2])
+    # All stages together run every block, the head and one send per stage.
+    per_block = sum(block.values())
+    total = work.layers * per_block + sum(head.values()) + pp * p2p
+    bubble = (total - slowest) / vpp
     m = plan.microbatches
-    bubble = (pp - 1) / vpp * microbatch
-    pipeline = m * microbatch + bubble
-    # Data parallelism and the optimizer.
-    params = parameters_per_device(model, plan)
-    dp_link = _link(hw, tp * cp, dp)
-    backward_share = BACKWARD_OVER_FORWARD / (1 + BACKWARD_OVER_FORWARD)
-    zero12 = _ring(params * DP_BYTES_PER_PARAMETER, dp, dp_link)
-    zero12_exposed = np.maximum(0.0, zero12 - cal.dp_overlap * backward_share * compute)
-    group = plan.shard
-    fsdp = _ring(params * FSDP_BYTES_PER_PARAMETER, group, _link(hw, tp * cp, group))
-    replicas = dp / group
-    replica_sync = 2 * _ring(params / group * DP_BYTES_PER_PARAMETER / 2, replicas, dp_link)
-    fsdp_exposed = m * np.maximum(0.0, fsdp - cal.dp_overlap * compute) + np.maximum(
-        0.0, replica_sync - cal.dp_overlap * backward_share * compute
+    pick = [times[0] >= slowest, times[2] >= slowest]
+    breakdown = {
+        key: m * np.where(pick[1], last[key], np.where(pick[0], first[key], middle[key]))
+        for key in first
+    }
+    breakdown["pp_bubble"] = bubble
+    return m * slowest + bubble, breakdown
+
+
+def _data_parallel(
+    work: Workload, hw: Hardware, plan: Plan, cal: Calibration, block: dict[str, Any]
+) -> tuple[Any, Any]:
+    """Exposed data-parallel communication and optimizer time per step [s]."""
+    params = parameters_per_device(work, plan)
+    inner, dp, group = plan.tp * plan.cp, plan.dp, plan.shard
+    grad = plan.grad_reduce_bytes
+    blocks = stage_layers(work.layers, plan).middle
+    compute = blocks * sum(block[k] for k in ("gemm", "attention", "memory_bound", "recompute"))
+    chunks = np.maximum(blocks / plan.vpp, 1.0)
+
+    share = np.where(plan.zero >= 3, cal.fsdp_overlap, cal.dp_overlap)
+
+    def exposed(comm: Any) -> Any:
+        # Overlapped, the communication runs in per-block chunks behind a share of a
+        # micro-batch's compute, and one chunk always shows (NeMo docs, "Communication
+        # Overlap": "exposes only one DP communication chunk"); otherwise it all waits.
+        shown = np.maximum(comm - share * compute, comm / chunks)
+        shown = shown + cal.overlap_contention * (comm - shown)
+        return np.where(plan.dp_overlap > 0, shown, comm)
+
+    buckets = np.ceil(params / BUCKET_PARAMETERS)
+    hop = _hop_latency(hw, inner, dp)
+    latency = buckets * np.minimum(
+        hw.collective_startup + (dp - 1) * hop, tree_latency(dp, hop, hw.collective_startup)
     )
-    dp_exposed = np.where(plan.zero >= 3, fsdp_exposed, zero12_exposed)
+    latency = np.where(dp > 1, latency, 0.0)
+    # ZeRO-0: all-reduce of gradients; ZeRO-1/2: reduce-scatter them, all-gather weights.
+    replicated = _ring(hw, params * 2 * grad, inner, dp)
+    sharded = _ring(hw, params * (grad + WEIGHT_GATHER_BYTES), inner, dp)
+    once = exposed(np.where(plan.zero == 0, replicated, sharded) + latency)
+    # ZeRO-3/FSDP: every micro-batch, over the shard group; replicas all-reduce shards.
+    # Pipelined, the weights stay gathered over the step's micro-batches and gradients are
+    # reduced after the last (torchtitan: reshard_after_forward off with PP, gradient sync on
+    # the last backward only), so it moves what ZeRO-1/2 does, once per step.
+    per_microbatch = _ring(hw, params * (2 * WEIGHT_GATHER_BYTES + grad), inner, group)
+    per_step = _ring(hw, params * (grad + WEIGHT_GATHER_BYTES), inner, group)
+    replicas = dp / group
+    replica_sync = _ring(hw, params / group * 2 * grad, inner * group, replicas)
+    fsdp = np.where(
+        plan.pp > 1, exposed(per_step), plan.microbatches * exposed(per_microbatch)
+    ) + exposed(replica_sync + latency)
     optimizer_shard = np.where(plan.zero >= 1, group, 1)
     optimizer = params / optimizer_shard * OPTIMIZER_TRAFFIC_BYTES / hw.hbm_bandwidth
+    return np.where(plan.zero >= 3, fsdp, once), optimizer
+
+
+def predict(
+    model: Architecture | Workload, hw: Hardware, plan: Plan, cal: Calibration
+) -> StepPrediction:
+    """Step time, throughput, MFU, HFU, memory and breakdown of ``plan``."""
+    work = as_workload(model)
+    block = block_terms(work, hw, plan, cal)
+    head = head_terms(work, hw, plan, cal)
+    pipeline, breakdown = _pipeline(work, hw, plan, block, head)
+    dp_exposed, optimizer = _data_parallel(work, hw, plan, cal, block)
     step = pipeline + dp_exposed + optimizer
-    # Throughput and utilization.
+    breakdown["dp_comm"] = dp_exposed
+    breakdown["optimizer"] = optimizer
     tokens_per_device = plan.tokens_per_step / plan.devices / step
-    model_flops = model.model_flops_per_token(plan.seq_len)
+    model_flops = work.model_flops_per_token(plan.seq_len)
     recomputed = np.where(
         plan.recompute == 2,
         model_flops / 3,
-        np.where(plan.recompute == 1, model.attention_forward_flops(plan.seq_len), 0.0),
+        np.where(plan.recompute == 1, work.attention_forward_flops(plan.seq_len), 0.0),
     )
-    breakdown = {
-        "gemm": m * gemm_fwd * (1 + BACKWARD_OVER_FORWARD),
-        "attention": m * attention_fwd * (1 + ATTENTION_BACKWARD_OVER_FORWARD),
-        "memory_bound": m * elementwise,
-        "recompute": m * recompute,
-        "tp_comm": m * tp_exposed,
-        "cp_comm": m * cp_exposed,
-        "ep_comm": m * ep_exposed,
-        "pp_p2p": m * p2p,
-        "pp_bubble": bubble,
-        "dp_comm": dp_exposed,
-        "optimizer": optimizer,
-    }
     return StepPrediction(
         step_time=step,
         tokens_per_s_per_device=tokens_per_device,
         mfu=tokens_per_device * model_flops / hw.peak_bf16,
         hfu=tokens_per_device * (model_flops + recomputed) / hw.peak_bf16,
-        memory=memory_per_device(model, plan),
+        memory=memory_per_device(work, plan),
         breakdown=breakdown,
     )

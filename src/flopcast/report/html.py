@@ -233,6 +233,15 @@ def _current_umask() -> int:
     return mask
 
 
+def check_output_path(path: str) -> None:
+    """Refuse, before any work, an output path whose folder does not exist."""
+    from flopcast.errors import InputError
+
+    folder = Path(path).parent
+    if not folder.is_dir():
+        raise InputError(f"cannot write {path}: folder {folder} does not exist", file=path)
+
+
 def write_atomically(path: str, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file, so nothing is left half-written."""
     target = Path(path)

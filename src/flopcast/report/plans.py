@@ -73,6 +73,9 @@ def validation_data(done: list[Comparison], skipped: list[Skipped]) -> dict[str,
                 "interval_80pct": [c.low, c.high],
                 "inside_interval": c.inside,
                 "memory_gib": c.memory_gib,
+                "accelerator": c.row.accelerator_match,
+                "regime": f"{c.row.hardware.family}/{c.row.framework}",
+                "recompute_stated": not c.row.alternatives,
             }
             for c in done
         ],
@@ -123,6 +126,21 @@ def validation_lines(done: list[Comparison], skipped: list[Skipped]) -> list[str
         f"measured value inside the 80% prediction interval: {total.interval_coverage:.0%}"
     )
     lines.append(summary_line(total, len(skipped)))
+    return lines
+
+
+def cross_validation_lines(done: list[Comparison], line: str) -> list[str]:
+    """The out-of-sample per-source table and the cross-validated summary line last."""
+    lines = ["", "leave one source out (each source predicted by a fit without it):"]
+    lines.append(
+        f"{'source':<16} {'rows':>4} {'median |err|':>12} {'within 20%':>10} {'in 80%':>7}"
+    )
+    for source, summary in by_source(done).items():
+        lines.append(
+            f"{source:<16} {summary.rows:>4} {summary.median_abs_error:>12.1%} "
+            f"{summary.within:>10.0%} {summary.interval_coverage:>7.0%}"
+        )
+    lines.append(line)
     return lines
 
 

@@ -3,7 +3,8 @@
 Error is ``predicted / measured - 1``. The naive method beside it is what a back-of-the-
 envelope estimate does: 6 x active parameters FLOP per token at 40% of the dense BF16 peak.
 The 80% prediction interval multiplies the prediction by the 10th and 90th percentiles of
-log residuals on the public data for the accelerator's family (from the calibration).
+out-of-sample residuals for the row's regime (:meth:`Calibration.interval`); a row whose
+recomputation is unstated spans its plausible settings' predictions first.
 """
 
 from __future__ import annotations
@@ -12,8 +13,11 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 
+import numpy as np
+
 from flopcast.parallel.calibration import Calibration
 from flopcast.parallel.steptime import predict
+from flopcast.validate.batch import Batch
 from flopcast.validate.runs import RunRow, Skipped
 
 #: The naive method's utilization and FLOP per parameter per token.
@@ -55,34 +59,72 @@ class Comparison:
         return self.low <= self.row.measured <= self.high
 
 
-def compare(
-    rows: list[RunRow | Skipped], cal: Calibration
-) -> tuple[list[Comparison], list[Skipped]]:
-    """Predictions for every predictable row, and the skipped ones."""
-    done, skipped = [], []
-    for row in rows:
-        if isinstance(row, Skipped):
-            skipped.append(row)
-            continue
-        result = predict(row.model, row.hardware, row.plan, cal)
-        predicted = float(result.tokens_per_s_per_device)
-        low, high = cal.interval(row.hardware.family)
+@dataclass(frozen=True)
+class Predictions:
+    """Vectorised predictions of rows: the point and the span of the alternatives."""
+
+    point: np.ndarray
+    lowest: np.ndarray
+    highest: np.ndarray
+    memory_gib: np.ndarray
+
+
+def predict_rows(rows: list[RunRow], cal: Calibration) -> Predictions:
+    """Each row's prediction, and the lowest and highest over its alternative plans."""
+    if not rows:
+        empty = np.empty(0)
+        return Predictions(empty, empty, empty, empty)
+    batch = Batch.of(rows)
+    result = predict(batch.work, batch.hardware, batch.plan, cal)
+    point = np.asarray(result.tokens_per_s_per_device, dtype=float)
+    lowest, highest = point.copy(), point.copy()
+    alternates = [(i, plan) for i, row in enumerate(rows) for plan in row.alternatives]
+    if alternates:
+        indices = np.array([i for i, _ in alternates])
+        others = Batch.of([rows[i] for i in indices], [plan for _, plan in alternates])
+        values = others.predicted(cal)
+        np.minimum.at(lowest, indices, values)
+        np.maximum.at(highest, indices, values)
+    memory = np.asarray(result.memory.total, dtype=float) / 2**30
+    return Predictions(point, lowest, highest, memory)
+
+
+def comparisons(
+    rows: list[RunRow],
+    predictions: Predictions,
+    intervals: list[tuple[float, float]],
+) -> list[Comparison]:
+    """Comparisons of ``rows`` with their predictions and interval multipliers."""
+    done = []
+    for i, row in enumerate(rows):
         naive = (
             NAIVE_UTILIZATION
             * row.hardware.peak_bf16
             / (NAIVE_FLOP_PER_PARAMETER * row.naive_params)
         )
+        low, high = intervals[i]
         done.append(
             Comparison(
                 row=row,
-                predicted=predicted,
+                predicted=float(predictions.point[i]),
                 naive=naive,
-                low=predicted * low,
-                high=predicted * high,
-                memory_gib=float(result.memory.total) / 2**30,
+                low=float(predictions.lowest[i]) * low,
+                high=float(predictions.highest[i]) * high,
+                memory_gib=float(predictions.memory_gib[i]),
             )
         )
-    return done, skipped
+    return done
+
+
+def compare(
+    rows: list[RunRow | Skipped], cal: Calibration
+) -> tuple[list[Comparison], list[Skipped]]:
+    """Predictions for every predictable row with ``cal`` (in sample when ``cal`` was fitted
+    on them), and the skipped ones."""
+    predictable = [r for r in rows if isinstance(r, RunRow)]
+    skipped = [r for r in rows if isinstance(r, Skipped)]
+    intervals = [cal.interval(r.hardware.family, r.framework) for r in predictable]
+    return comparisons(predictable, predict_rows(predictable, cal), intervals), skipped
 
 
 @dataclass(frozen=True)
@@ -96,23 +138,23 @@ class Summary:
     interval_coverage: float
 
 
-def summarize(comparisons: list[Comparison]) -> Summary:
+def summarize(done: list[Comparison]) -> Summary:
     """Median absolute error, share within 20%, the naive method's error, interval coverage."""
-    if not comparisons:
+    if not done:
         return Summary(0, float("nan"), float("nan"), float("nan"), float("nan"))
-    errors = [abs(c.error) for c in comparisons]
+    errors = [abs(c.error) for c in done]
     return Summary(
-        rows=len(comparisons),
+        rows=len(done),
         median_abs_error=statistics.median(errors),
         within=sum(e <= WITHIN for e in errors) / len(errors),
-        naive_median_abs_error=statistics.median(abs(c.naive_error) for c in comparisons),
-        interval_coverage=sum(c.inside for c in comparisons) / len(comparisons),
+        naive_median_abs_error=statistics.median(abs(c.naive_error) for c in done),
+        interval_coverage=sum(c.inside for c in done) / len(done),
     )
 
 
-def by_source(comparisons: list[Comparison]) -> dict[str, Summary]:
+def by_source(done: list[Comparison]) -> dict[str, Summary]:
     """Summaries per source key."""
     groups: dict[str, list[Comparison]] = defaultdict(list)
-    for comparison in comparisons:
+    for comparison in done:
         groups[comparison.row.source].append(comparison)
     return {source: summarize(group) for source, group in sorted(groups.items())}

@@ -1,186 +1,201 @@
 """Fit the step-time model's efficiency parameters on a published-runs table.
 
-``python -m flopcast.validate.fit RUNS.csv --out src/flopcast/parallel/calibration.yaml``
+``python -m flopcast.validate.fit [RUNS.csv] --out src/flopcast/parallel/calibration.yaml``
 
-The objective is the mean over rows of a smooth absolute log error, ``sqrt(r^2 + d^2)``
-with ``r = log(predicted / measured)`` and ``d = 0.05``, capped at :data:`OUTLIER_CAP`: close
-to what validate reports (median absolute error, share within 20%) and robust to the few
-rows the model cannot explain. Parameters are
-searched in transformed coordinates (log for positive quantities, logit for shares) with
-Nelder-Mead from the documented defaults. Accelerator families with at least
-:data:`MIN_FAMILY_ROWS` rows get a GEMM efficiency of their own; the others share one
-value (``other``): that of the family with the most rows, which also serves families absent
-from the data. The residual spread (10th and 90th percentiles of log(measured / predicted))
-per family sets the 80% prediction interval.
+A penalised robust least-squares fit (a maximum a posteriori estimate):
+
+* each row contributes its log error ``r = log(predicted / measured)`` through a Cauchy
+  loss of scale :data:`RESIDUAL_SCALE`, ``log(1 + (r / scale)^2)``: close to squared error for
+  the rows the model explains, bounded for the few it cannot (an unstated setting, a
+  framework far off the physics), which must not drag the fit of the others;
+* each parameter adds ``((theta - prior) / spread)^2`` in its transformed coordinate (log or
+  logit) with the sourced prior of :mod:`flopcast.parallel.calibration`, so a parameter that
+  no row exercises stays at its prior instead of wandering to a bound;
+* GEMM efficiencies: Hopper's has its own prior; every other family's prior is Hopper's value
+  scaled by the measured matmul ceilings (:func:`flopcast.parallel.calibration.gemm_prior`),
+  and a family without rows takes that prior's value.
+
+The minimiser is SciPy's trust-region least squares from a fixed set of starts (the priors
+and :data:`STARTS` - 1 quasi-random points around them, a seeded Sobol sequence), so the fit
+is deterministic; the best end point wins. All rows are predicted in one vectorised call per
+evaluation, which keeps a fit to well under a second.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
-import math
-from collections import Counter
-from dataclasses import replace
-from typing import Any
+from dataclasses import dataclass, replace
 
 import numpy as np
 import yaml
 
-from flopcast.catalog.loader import builtin_catalog
-from flopcast.parallel.calibration import Calibration, calibration_to_data, default_calibration
-from flopcast.parallel.steptime import predict
-from flopcast.validate.runs import RunRow, read_runs
+from flopcast.parallel.calibration import (
+    FAMILY_KEYS,
+    PRIORS,
+    Calibration,
+    Prior,
+    calibration_to_data,
+    gemm_prior,
+)
+from flopcast.validate.batch import Batch
+from flopcast.validate.runs import RunRow
 
-#: Smoothing width of the absolute log error (5% in log terms).
-SMOOTHING = 0.05
+#: Scale of the Cauchy loss on log errors (10%: the size of a typical good prediction's error).
+RESIDUAL_SCALE = 0.1
 
-#: Absolute log errors count at most this much (a redescending, outlier-proof loss): rows
-#: the model cannot explain at all (an unstated rematerialization, a framework far off the
-#: physics) should not drag the fit of the rows it can.
-OUTLIER_CAP = 0.4
+#: Starts of the minimiser: the priors, then quasi-random points (a Sobol sequence of
+#: 2**STARTS_LOG2 points, of which the first STARTS - 1 are used).
+STARTS = 4
+STARTS_LOG2 = 2
 
-#: Fitted scalar parameters and their transform: "log" (positive) or "logit" (share).
-SCALARS = {
-    "fp8_gemm_speedup": "log",
-    "expert_gemm_efficiency": "logit",
-    "gemm_width_half": "log",
-    "attention_efficiency": "logit",
-    "async_tp_overlap": "logit",
-    "dp_overlap": "logit",
-}
+#: Spread of the quasi-random starts around the priors, in prior standard deviations.
+START_SPREAD = 1.0
 
-#: Families with fewer rows than this share the pooled efficiency instead of their own
-#: (a per-family efficiency fitted on a handful of rows would fit those rows, not physics).
-MIN_FAMILY_ROWS = 20
+#: Seed of the Sobol sequence of starts (fixed: the fit is deterministic).
+START_SEED = 0
 
-#: The efficiency key of every family without a fit of its own; it takes the value of the
-#: family with the most rows (the best-measured generation).
-POOLED = "other"
-
-#: Nelder-Mead settings, restarts and the gain below which restarting stops.
-SIMPLEX = {"maxiter": 4000, "xatol": 1e-3, "fatol": 1e-6}
-MAX_RESTARTS = 5
-RESTART_GAIN = 1e-4
-
-#: Percentiles of log residuals that bound the 80% prediction interval.
-INTERVAL_PERCENTILES = (10.0, 90.0)
+#: Scalar parameters fitted, in order.
+SCALARS = tuple(PRIORS)
 
 
-def _to_free(value: float, kind: str) -> float:
-    clipped = min(max(value, 1e-6), 1 - 1e-6) if kind == "logit" else max(value, 1e-12)
-    return math.log(clipped / (1 - clipped)) if kind == "logit" else math.log(clipped)
+def _to_free(value: float, transform: str) -> float:
+    if transform == "logit":
+        clipped = min(max(value, 1e-6), 1 - 1e-6)
+        return float(np.log(clipped / (1 - clipped)))
+    return float(np.log(max(value, 1e-300)))
 
 
-#: Free coordinates are clipped to this magnitude (e^30: far beyond any physical value).
-FREE_LIMIT = 30.0
+def _from_free(value: float, transform: str) -> float:
+    value = float(np.clip(value, -30.0, 30.0))
+    return float(1 / (1 + np.exp(-value))) if transform == "logit" else float(np.exp(value))
 
 
-def _from_free(value: float, kind: str) -> float:
-    value = min(max(value, -FREE_LIMIT), FREE_LIMIT)
-    return 1 / (1 + math.exp(-value)) if kind == "logit" else math.exp(value)
+class Objective:
+    """Residuals of rows and priors as a function of the free parameters."""
+
+    def __init__(self, batch: Batch):
+        self.batch = batch
+        self.families = batch.families()
+        self.hopper_fitted = "hopper" in self.families
+
+    def calibration(self, x: np.ndarray) -> Calibration:
+        """The calibration at free coordinates ``x``."""
+        count = len(self.families)
+        own = {f: _from_free(v, "logit") for f, v in zip(self.families, x[:count], strict=True)}
+        hopper = own.get("hopper", PRIORS_HOPPER.mean)
+        gemm = {f: own.get(f, gemm_prior(f, hopper).mean) for f in FAMILY_KEYS}
+        scalars = {
+            name: _from_free(float(value), PRIORS[name].transform)
+            for name, value in zip(SCALARS, x[count:], strict=True)
+        }
+        return replace(Calibration(), gemm_efficiency=gemm, **scalars)  # type: ignore[arg-type]
+
+    def priors(self, x: np.ndarray) -> list[Prior]:
+        """The prior of each free coordinate (GEMM priors depend on Hopper's value)."""
+        count = len(self.families)
+        own = {f: _from_free(v, "logit") for f, v in zip(self.families, x[:count], strict=True)}
+        hopper = own.get("hopper", PRIORS_HOPPER.mean)
+        return [gemm_prior(f, hopper) for f in self.families] + [PRIORS[n] for n in SCALARS]
+
+    def start(self) -> np.ndarray:
+        """The priors' means in free coordinates."""
+        x = np.zeros(len(self.families) + len(SCALARS))
+        return np.array([_to_free(p.mean, p.transform) for p in self.priors(x)])
+
+    def residuals(self, x: np.ndarray) -> np.ndarray:
+        """Cauchy-transformed row residuals, then prior residuals."""
+        log_error = np.log(self.batch.predicted(self.calibration(x)) / self.batch.measured)
+        rows = np.sqrt(np.log1p((log_error / RESIDUAL_SCALE) ** 2))
+        priors = [
+            (value - _to_free(p.mean, p.transform)) / p.spread
+            for value, p in zip(x, self.priors(x), strict=True)
+        ]
+        return np.concatenate([rows, np.asarray(priors)])
+
+    def value(self, x: np.ndarray) -> float:
+        """Half the sum of squared residuals (the negative log posterior, up to constants)."""
+        return float(0.5 * np.sum(self.residuals(x) ** 2))
 
 
-def _calibration(start: Calibration, families: list[str], x: np.ndarray) -> Calibration:
-    gemm = {POOLED: start.gemm(POOLED)}
-    for family, value in zip(families, x[: len(families)], strict=True):
-        gemm[family] = _from_free(float(value), "logit")
-    scalars = {
-        name: _from_free(float(value), kind)
-        for (name, kind), value in zip(SCALARS.items(), x[len(families) :], strict=True)
-    }
-    return replace(start, gemm_efficiency=gemm, **scalars)  # type: ignore[arg-type]
+#: Hopper's GEMM prior (the anchor of the other families').
+PRIORS_HOPPER = gemm_prior("hopper", 0.0)
 
 
-def log_residuals(rows: list[RunRow], cal: Calibration) -> np.ndarray:
-    """log(predicted / measured) per row."""
-    predicted = [
-        float(predict(r.model, r.hardware, r.plan, cal).tokens_per_s_per_device) for r in rows
-    ]
-    measured = np.asarray([r.measured for r in rows])
-    residuals: np.ndarray = np.log(np.asarray(predicted) / measured)
-    return residuals
+@dataclass(frozen=True)
+class FitResult:
+    """A fitted calibration and how the fit went."""
+
+    calibration: Calibration
+    objective: float
+    rows: int
+    evaluations: int
 
 
-def fit(rows: list[RunRow], start: Calibration | None = None) -> Calibration:
-    """The calibration that minimises the smooth absolute log error over ``rows``."""
-    from scipy.optimize import minimize
+def fit(rows: list[RunRow]) -> FitResult:
+    """The calibration that minimises the penalised robust loss over ``rows``."""
+    from scipy.optimize import least_squares
+    from scipy.stats import qmc
 
-    start = start or Calibration()
-    counts = Counter(r.hardware.family for r in rows)
-    families = sorted(f for f, n in counts.items() if n >= MIN_FAMILY_ROWS)
-    anchor = counts.most_common(1)[0][0]
-    x0 = [_to_free(start.gemm(f), "logit") for f in families]
-    x0 += [_to_free(getattr(start, name), kind) for name, kind in SCALARS.items()]
-
-    def objective(x: np.ndarray) -> float:
-        trial = _calibration(start, families, x)
-        trial = replace(
-            trial, gemm_efficiency={**trial.gemm_efficiency, POOLED: trial.gemm(anchor)}
-        )
-        residuals = log_residuals(rows, trial)
-        smooth = np.sqrt(residuals**2 + SMOOTHING**2)
-        return float(np.mean(np.minimum(smooth, OUTLIER_CAP)))
-
-    # Nelder-Mead stalls in local optima of this kinked objective: restart from each result
-    # until a restart no longer helps (a standard remedy; Press et al., Numerical Recipes).
-    result = minimize(objective, np.asarray(x0), method="Nelder-Mead", options=SIMPLEX)
-    for _ in range(MAX_RESTARTS):
-        again = minimize(objective, result.x, method="Nelder-Mead", options=SIMPLEX)
-        improved = again.fun < result.fun - RESTART_GAIN
-        result = again if again.fun < result.fun else result
-        if not improved:
-            break
-    fitted = _calibration(start, families, result.x)
-    fitted = replace(
-        fitted, gemm_efficiency={**fitted.gemm_efficiency, POOLED: fitted.gemm(anchor)}
+    objective = Objective(Batch.of(rows))
+    center = objective.start()
+    spreads = np.array([p.spread for p in objective.priors(center)])
+    sobol = qmc.Sobol(d=len(center), scramble=True, seed=START_SEED).random_base2(STARTS_LOG2)
+    sobol = sobol[: STARTS - 1]
+    starts = [center] + [center + START_SPREAD * spreads * (2 * u - 1) for u in sobol]
+    best, evaluations = None, 0
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        for x0 in starts:
+            result = least_squares(objective.residuals, x0, method="trf", x_scale=spreads)
+            evaluations += int(result.nfev)
+            if best is None or result.cost < best.cost:
+                best = result
+    assert best is not None
+    return FitResult(
+        calibration=objective.calibration(best.x),
+        objective=float(best.cost),
+        rows=len(rows),
+        evaluations=evaluations,
     )
-    return replace(fitted, residual_spread=_spread(rows, fitted), fitted=_provenance(rows, result))
 
 
-def _objective_value(rows: list[RunRow], cal: Calibration) -> float:
-    smooth = np.sqrt(log_residuals(rows, cal) ** 2 + SMOOTHING**2)
-    return float(np.mean(np.minimum(smooth, OUTLIER_CAP)))
-
-
-def _spread(rows: list[RunRow], cal: Calibration) -> dict[str, tuple[float, float]]:
-    measured_over_predicted = -log_residuals(rows, cal)
-    spread = {}
-    groups: dict[str, list[float]] = {"all": list(measured_over_predicted)}
-    for row, value in zip(rows, measured_over_predicted, strict=True):
-        groups.setdefault(row.hardware.family, []).append(float(value))
-    for family, values in groups.items():
-        low, high = np.percentile(values, INTERVAL_PERCENTILES)
-        spread[family] = (round(float(np.exp(low)), 4), round(float(np.exp(high)), 4))
-    return spread
-
-
-def _provenance(rows: list[RunRow], result: Any) -> str:
+def provenance(result: FitResult, table: str) -> str:
+    """One line saying when and how a calibration was fitted."""
     today = datetime.date.today().isoformat()
     return (
-        f"{today}: Nelder-Mead on {len(rows)} rows of training_runs_public.csv, mean smooth "
-        f"absolute log error {result.fun:.4f} ({result.nit} iterations)"
+        f"{today}: penalised robust least squares (Cauchy scale {RESIDUAL_SCALE:g}, sourced "
+        f"priors, {STARTS} starts) on {result.rows} rows of {table}, objective "
+        f"{result.objective:.4f} ({result.evaluations} evaluations)"
     )
 
 
 def main() -> None:
-    """Fit on a table and write the calibration file."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("runs")
+    """Fit on a table, cross-validate it for the intervals, and write the calibration."""
+    from flopcast.catalog.loader import builtin_catalog
+    from flopcast.validate.crossval import cross_validate
+    from flopcast.validate.runs import BUNDLED_TABLE, read_runs
+
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("runs", nargs="?", default=str(BUNDLED_TABLE))
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
     rows = [r for r in read_runs(args.runs, builtin_catalog()) if isinstance(r, RunRow)]
-    # Two starts, the documented defaults and the shipped calibration (a warm start); the
-    # objective has several local optima, and the better fit is kept.
-    candidates = [fit(rows), fit(rows, default_calibration())]
-    fitted = min(candidates, key=lambda c: _objective_value(rows, c))
-    data = calibration_to_data(fitted)
-    data["gemm_efficiency"] = {k: round(v, 4) for k, v in fitted.gemm_efficiency.items()}
+    fitted = fit(rows)
+    validation = cross_validate(rows)
+    calibration = replace(
+        fitted.calibration,
+        residual_spread=validation.spread,
+        fitted=provenance(fitted, args.runs.rsplit("/", 1)[-1]),
+    )
+    data = calibration_to_data(calibration)
+    data["gemm_efficiency"] = {k: round(v, 4) for k, v in calibration.gemm_efficiency.items()}
     for name in SCALARS:
-        data[name] = float(f"{getattr(fitted, name):.4g}")
+        data[name] = float(f"{getattr(calibration, name):.4g}")
     header = "# Fitted by flopcast.validate.fit; see flopcast/parallel/calibration.py.\n"
-    with open(args.out, "w") as stream:
+    with open(args.out, "w", encoding="utf-8") as stream:
         stream.write(header + yaml.safe_dump(data, sort_keys=False))
-    print(fitted.fitted)
+    print(calibration.fitted)
+    print(validation.line)
 
 
 if __name__ == "__main__":

@@ -1,25 +1,36 @@
-"""Rows of a published-runs table (``shared/data/training_runs_public.csv``'s columns) as
-model, accelerator and plan, or the reason a row cannot be predicted.
+"""Rows of a published-runs table (``training_runs_public.csv``'s columns) as model,
+accelerator and plan, or the reason a row cannot be predicted.
 
 Reading rules, each a documented default rather than a guess per row:
 
 * The measured value is ``tokens_per_s_per_accel``, else ``global_batch_tokens /
-  (step_time_s x num_accel)``. Rows with neither (MFU only) are skipped, as are run-level
-  averages (``data_kind`` containing "average") and quality C rows.
-* The model comes from the catalog when the ``model`` column matches a model's ID, name or
-  alias (exact shapes, including MLA); otherwise from the shape columns. Missing KV heads
-  mean multi-head attention; a missing vocabulary means Megatron's padded GPT-2 vocabulary
-  (51,200); an FFN of exactly 4h means a GELU MLP (GPT-style), any other width SwiGLU,
-  unless the ``arch`` column names the MLP.
-* The accelerator comes from the catalog's aliases.
+  (step_time_s x num_accel)`` (the batch in tokens from ``global_batch_seqs x seq_len`` when
+  only sequences are given). Rows with neither (MFU only) are skipped, as are run-level
+  averages (``data_kind`` containing "average"), quality C rows and runs that offload to
+  CPU memory (not modelled).
+* The model comes from the catalog when the ``model`` column names a model (ID, name or
+  alias); otherwise from the shape columns. Missing KV heads mean multi-head attention; a
+  missing vocabulary means Megatron's padded GPT-2 vocabulary (51,200); an FFN of exactly 4h
+  means a GELU MLP (GPT-style), any other width SwiGLU, unless the ``arch`` column names it.
+* The accelerator comes from the catalog by :func:`flopcast.catalog.matching.match_entry`
+  (aliases, then without parentheticals, then by base name and memory); the match is
+  reported. An optional ``nic_gbps_per_accel`` column sets the NIC bandwidth per accelerator.
 * Rows that give none of TP, PP and DP are skipped (the layout decides the prediction).
   Missing degrees are 1 (DP: the devices left over); a missing micro-batch is 1; a missing
-  global batch is one micro-batch per rank; missing recomputation is none; missing
-  sharding is ZeRO-1 (Megatron's distributed optimizer); "FSDP+DP" is hybrid sharding over
-  the smallest group that fits memory; FP8 when the precision names FP8 or Float8; sequence
-  parallelism except in Megatron-LM 2021, which predates it. For torchtitan, FSDP and
-  MaxText the micro-batch column is the per-rank batch; pipelined, it runs in micro-batches
-  of one sequence.
+  global batch is one micro-batch per rank; missing sharding is ZeRO-1 (Megatron's
+  distributed optimizer); "FSDP+DP" is hybrid sharding over the smallest group that fits
+  memory; FP8 when the precision names FP8 or Float8. For torchtitan, FSDP and MaxText the
+  micro-batch column is the per-rank batch; pipelined, it runs in micro-batches of one
+  sequence.
+* The framework sets what the row does not state (:mod:`flopcast.parallel.frameworks`):
+  attention kernel (the ``attention_kernel`` column overrides it), sequence parallelism (the
+  ``sequence_parallel`` column overrides it), overlap of the gradient reduction, dropout and
+  the gradient reduction's precision.
+* A row that does not state recomputation is predicted under every setting its framework
+  offers that fits memory (within :data:`MEMORY_SLACK`): the point prediction is the
+  framework's usual setting (full for Megatron-era frameworks), else the least
+  recomputation that fits (what a tuned benchmark runs), and the prediction interval covers
+  the others.
 """
 
 from __future__ import annotations
@@ -27,13 +38,16 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass, replace
+from pathlib import Path
 
+from flopcast.catalog.matching import match_entry, nearest
 from flopcast.catalog.model import Catalog
 from flopcast.errors import FlopcastError, InputError
 from flopcast.parallel.architecture import Architecture, architecture_from_catalog
-from flopcast.parallel.hardware import Hardware, hardware_from_catalog
+from flopcast.parallel.frameworks import FrameworkDefaults, framework_defaults, grad_reduce_bytes
+from flopcast.parallel.hardware import Hardware, hardware_from_catalog, with_network
 from flopcast.parallel.memory import memory_per_device
-from flopcast.parallel.plan import Plan
+from flopcast.parallel.plan import ATTENTION, RECOMPUTE, Plan
 
 #: Columns validate needs (a table may have more).
 REQUIRED_COLUMNS = (
@@ -44,6 +58,10 @@ REQUIRED_COLUMNS = (
     "step_time_s", "tokens_per_s_per_accel", "quality",
 )  # fmt: skip
 
+#: Optional columns validate reads when present: the attention kernel (``flash`` or
+#: ``materialized``) and the NIC bandwidth per accelerator [Gbit/s per direction].
+OPTIONAL_COLUMNS = ("attention_kernel", "nic_gbps_per_accel")
+
 #: Frameworks whose ``micro_batch`` column is the per-rank local batch (data notes, sec. 1);
 #: with pipeline parallelism they split it into micro-batches of one sequence (torchtitan's
 #: default pipeline micro-batch size).
@@ -51,6 +69,19 @@ _LOCAL_BATCH_FRAMEWORKS = re.compile(r"torchtitan|fsdp|maxtext", re.IGNORECASE)
 
 #: Megatron-LM's GPT-2 BPE vocabulary padded to a multiple of 128 x TP (51,200).
 DEFAULT_VOCAB = 51200
+
+#: The bundled copy of the public runs table (with the optional columns filled where the
+#: sources state them, and the rows of further public sources; see data/README.md).
+BUNDLED_TABLE = Path(__file__).with_name("data") / "training_runs_public.csv"
+
+#: A plan "fits" a run's memory when its predicted memory is within this factor of the
+#: HBM capacity: the memory model's own uncertainty (Korthikanti's activation count versus
+#: fused kernels, allocator fragmentation), so that an unstated setting is not ruled out by
+#: a few percent of modelling error.
+MEMORY_SLACK = 1.15
+
+#: Largest runs table read [byte].
+MAX_TABLE_BYTES = 20_000_000
 
 
 @dataclass(frozen=True)
@@ -67,6 +98,13 @@ class RunRow:
     """Measured tokens per second per accelerator."""
     naive_params: float
     """Active parameters for the naive 6N method."""
+    framework: str
+    """Framework family (:data:`flopcast.parallel.frameworks.FAMILIES`)."""
+    accelerator_match: str
+    """How the accelerator text was matched to the catalog."""
+    alternatives: tuple[Plan, ...] = ()
+    """Other plausible plans (the recomputation settings that fit memory when the row does
+    not state one): the prediction interval covers them."""
 
 
 @dataclass(frozen=True)
@@ -79,25 +117,50 @@ class Skipped:
     reason: str
 
 
-def read_runs(path: str, catalog: Catalog) -> list[RunRow | Skipped]:
+def read_runs(path: str | Path, catalog: Catalog) -> list[RunRow | Skipped]:
     """Every row of the table at ``path``, predicted-ready or skipped with a reason."""
+    name = str(path)
+    rows = _read_table(name)
+    return [_row(row, catalog, name) for row in rows]
+
+
+def _read_table(name: str) -> list[dict[str, str]]:
+    file = Path(name)
     try:
-        with open(path, newline="", encoding="utf-8") as stream:
-            reader = csv.DictReader(stream)
-            missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
-            if missing:
-                raise InputError(
-                    f"missing columns {', '.join(missing)}; expected the header of "
-                    "training_runs_public.csv",
-                    file=path,
-                    field="header",
-                )
-            rows = list(reader)
-    except FileNotFoundError:
-        raise InputError("file not found", file=path) from None
-    except (UnicodeDecodeError, csv.Error) as err:
-        raise InputError(f"not a readable CSV table ({err})", file=path) from None
-    return [_row(row, catalog, path) for row in rows]
+        if not file.is_file():
+            raise InputError(
+                "file not found" if not file.exists() else "expected a regular file", file=name
+            )
+        with file.open("rb") as stream:
+            data = stream.read(MAX_TABLE_BYTES + 1)
+        if len(data) > MAX_TABLE_BYTES:
+            raise InputError(f"table is larger than {MAX_TABLE_BYTES} bytes", file=name)
+        text = data.decode("utf-8")
+    except OSError as err:
+        raise InputError(f"cannot read the table ({type(err).__name__})", file=name) from None
+    except UnicodeDecodeError as err:
+        raise InputError(f"not UTF-8 text (undecodable byte at {err.start})", file=name) from None
+    try:
+        reader = csv.DictReader(text.splitlines())
+        missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise InputError(
+                f"missing columns {', '.join(missing)}; expected the header of "
+                "training_runs_public.csv",
+                file=name,
+                field="header",
+            )
+        rows = list(reader)
+    except csv.Error as err:
+        raise InputError(f"not a readable CSV table ({err})", file=name) from None
+    for index, row in enumerate(rows, start=2):
+        if None in row or any(value is None for value in row.values()):
+            raise InputError(
+                "row has a different number of fields than the header",
+                file=name,
+                field=f"line {index}",
+            )
+    return rows
 
 
 def _row(row: dict[str, str], catalog: Catalog, path: str) -> RunRow | Skipped:
@@ -115,14 +178,18 @@ class _SkipError(Exception):
 
 
 def _number(row: dict[str, str], column: str) -> float | None:
-    text = row.get(column, "").strip().replace(",", "")
-    match = re.match(r"^[0-9.eE+-]+", text)
+    """The leading number of a cell ("512 (ramp)" is 512), or None; negative, zero, NaN or
+    infinite values are errors naming the column."""
+    text = (row.get(column) or "").strip().replace(",", "")
+    match = re.match(r"^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?", text)
     if not match:
+        if re.match(r"^[-+]?(nan|inf)", text, re.IGNORECASE):
+            raise InputError(f"expected a positive number, got {text!r}", field=column)
         return None
-    try:
-        return float(match.group())
-    except ValueError:
-        return None
+    value = float(match.group())
+    if not value > 0 or value == float("inf"):
+        raise InputError(f"expected a positive number, got {text!r}", field=column)
+    return value
 
 
 def _measured(row: dict[str, str]) -> float:
@@ -131,12 +198,17 @@ def _measured(row: dict[str, str]) -> float:
         raise _SkipError("run-level average (includes downtime), not step throughput")
     if row["quality"].strip().upper() == "C":
         raise _SkipError("quality C (headline number only)")
+    if re.search(r"offload", row["dp_sharding"], re.IGNORECASE):
+        raise _SkipError("CPU offload of optimizer states or activations is not modelled")
     rate = _number(row, "tokens_per_s_per_accel")
     if rate:
         return rate
     step, tokens, devices = (
         _number(row, c) for c in ("step_time_s", "global_batch_tokens", "num_accel")
     )
+    sequences, seq_len = _number(row, "global_batch_seqs"), _number(row, "seq_len")
+    if not tokens and sequences and seq_len:
+        tokens = sequences * seq_len
     if step and tokens and devices:
         return tokens / (step * devices)
     raise _SkipError(
@@ -149,20 +221,38 @@ def _predictable(row: dict[str, str], catalog: Catalog, label: str) -> RunRow:
     devices = _number(row, "num_accel")
     if not devices:
         raise _SkipError("no accelerator count")
-    entry = catalog.by_alias(row["accelerator"], "accelerator")
-    if entry is None:
-        raise _SkipError(f"accelerator {row['accelerator']!r} matches no catalog alias")
-    hardware = hardware_from_catalog(entry, catalog)
+    text = row["accelerator"]
+    found = match_entry(catalog, text, "accelerator") if text.strip() else None
+    if found is None:
+        close = nearest(catalog, text, "accelerator")
+        hint = f"; nearest catalog IDs: {', '.join(close)}" if close else ""
+        raise _SkipError(f"accelerator {text!r} matches no catalog accelerator{hint}")
+    hardware = hardware_from_catalog(found.entry, catalog)
+    nic = _number(row, "nic_gbps_per_accel")
+    if nic:
+        hardware = with_network(hardware, nic_gbps=nic)
     model = _architecture(row, catalog)
-    plan = _plan(row, model, int(devices), hardware)
+    plan, alternatives = _plans(row, model, int(devices), hardware)
     naive = (_number(row, "active_params_B") or 0) * 1e9 or float(model.active_params())
-    return RunRow(row["row_id"], row["source_key"], label, model, hardware, plan, measured, naive)
+    return RunRow(
+        row_id=row["row_id"],
+        source=row["source_key"],
+        label=label,
+        model=model,
+        hardware=hardware,
+        plan=plan,
+        measured=measured,
+        naive_params=naive,
+        framework=framework_defaults(row["framework"]).family,
+        accelerator_match=f"{found.entry.id} ({found.how})",
+        alternatives=alternatives,
+    )
 
 
 def _architecture(row: dict[str, str], catalog: Catalog) -> Architecture:
-    entry = catalog.by_alias(row["model"], "model")
-    if entry is not None and "hidden" in entry.numbers:
-        return architecture_from_catalog(entry)
+    entry = match_entry(catalog, row["model"], "model") if row["model"].strip() else None
+    if entry is not None and "hidden" in entry.entry.numbers:
+        return architecture_from_catalog(entry.entry)
     arch = row["arch"]
     if "moe" in arch.lower():
         raise _SkipError("MoE model without a catalog entry (its expert shapes are not in the row)")
@@ -185,12 +275,22 @@ def _architecture(row: dict[str, str], catalog: Catalog) -> Architecture:
     )
 
 
-def _code(text: str, table: list[tuple[str, int]], default: int) -> int:
+def _code(text: str, table: list[tuple[str, int]], default: int | None) -> int | None:
     lowered = text.lower()
     return next((code for word, code in table if word in lowered), default)
 
 
-def _plan(row: dict[str, str], model: Architecture, devices: int, hardware: Hardware) -> Plan:
+def _yes_no(text: str) -> bool | None:
+    lowered = text.strip().lower()
+    if not lowered:
+        return None
+    return not re.match(r"^(no|false|off|0|none)\b", lowered)
+
+
+def _plans(
+    row: dict[str, str], model: Architecture, devices: int, hardware: Hardware
+) -> tuple[Plan, tuple[Plan, ...]]:
+    """The row's plan, and the alternatives its unstated recomputation allows."""
     if not any(_number(row, c) for c in ("TP", "PP", "DP")):
         raise _SkipError("parallel layout (TP, PP, DP) not given")
     tp, pp, cp = (int(_number(row, c) or 1) for c in ("TP", "PP", "CP"))
@@ -211,11 +311,25 @@ def _plan(row: dict[str, str], model: Architecture, devices: int, hardware: Hard
         batch = dp * micro  # one micro-batch per step: the rate does not depend on it
     if pp > 1 and _LOCAL_BATCH_FRAMEWORKS.search(row["framework"]):
         micro = 1  # the column is the per-rank batch, pipelined in micro-batches of one
+    defaults = framework_defaults(row["framework"])
+    kernel = row.get("attention_kernel", "").strip().lower() or defaults.attention
+    if kernel == "materialized" and defaults.family == "megatron-core":
+        # A Megatron run without flash attention predates Megatron-Core's defaults (2023).
+        defaults = framework_defaults("Megatron-LM (2022)")
     sharding = _code(
         row["dp_sharding"],
         [("fsdp", 3), ("zero-3", 3), ("full_shard", 3), ("zero-0", 0), ("ddp", 1), ("zero-1", 1)],
         1,
     )
+    if kernel not in ATTENTION:
+        raise InputError(
+            f"expected one of {sorted(ATTENTION)} or empty, got {kernel!r}",
+            field="attention_kernel",
+        )
+    stated_sp = _yes_no(row["sequence_parallel"])
+    stated = _code(row["recompute"], [("full", 2), ("selective", 1), ("minimal", 1)], None)
+    if stated is None and re.match(r"^\s*(no|none|off|false)\b", row["recompute"], re.I):
+        stated = 0
     plan = Plan(
         tp=tp,
         pp=pp,
@@ -226,15 +340,41 @@ def _plan(row: dict[str, str], model: Architecture, devices: int, hardware: Hard
         micro_batch=micro,
         global_batch=float(batch),
         seq_len=float(seq_len),
-        recompute=_code(row["recompute"], [("full", 2), ("selective", 1), ("minimal", 1)], 0),
+        recompute=0 if stated is None else stated,
         zero=sharding if "distributed optimizer" not in row["dp_sharding"].lower() else 1,
-        sequence_parallel=0 if "2021" in row["framework"] else 1,
+        sequence_parallel=int(defaults.sequence_parallel if stated_sp is None else stated_sp),
         fp8=1 if re.search(r"fp8|float8", row["precision"], re.IGNORECASE) else 0,
-        async_tp=1 if re.search(r"async ?tp|tp-comm-overlap", row["framework"], re.I) else 0,
+        async_tp=int(
+            defaults.tp_overlap
+            or bool(re.search(r"async ?tp|tp-comm-overlap", row["framework"], re.I))
+        ),
+        attention=ATTENTION[kernel],
+        dropout=int(defaults.dropout),
+        dp_overlap=int(defaults.dp_overlap),
+        grad_reduce_bytes=grad_reduce_bytes(row["precision"]),
     )
     if re.search(r"fsdp\+dp|hsdp|hybrid", row["dp_sharding"], re.IGNORECASE):
         plan = replace(plan, shard_group=smallest_fitting_shard(model, plan, hardware))
-    return plan
+    if stated is not None:
+        return plan, ()
+    return _unstated_recompute(model, plan, hardware, defaults)
+
+
+def _unstated_recompute(
+    model: Architecture, plan: Plan, hardware: Hardware, defaults: FrameworkDefaults
+) -> tuple[Plan, tuple[Plan, ...]]:
+    """The framework's usual recomputation (or the least that fits memory), and the other
+    settings that fit."""
+    codes = sorted(RECOMPUTE[c] for c in defaults.recompute_choices)
+    options = [replace(plan, recompute=code) for code in codes]
+    room = MEMORY_SLACK * hardware.hbm_bytes
+    fitting = [p for p in options if float(memory_per_device(model, p).total) <= room]
+    chosen = fitting or options[-1:]
+    usual = defaults.recompute
+    if usual is not None and RECOMPUTE[usual] in [p.recompute for p in chosen]:
+        point = next(p for p in chosen if p.recompute == RECOMPUTE[usual])
+        return point, tuple(p for p in chosen if p is not point)
+    return chosen[0], tuple(chosen[1:])
 
 
 def smallest_fitting_shard(model: Architecture, plan: Plan, hardware: Hardware) -> int:
