@@ -5,6 +5,7 @@ more bandwidth never slows a step, more latency never speeds it, materialized at
 never faster than flash attention, and so on. Hypothesis draws plans and checks them.
 """
 
+import json
 from dataclasses import replace
 
 import numpy as np
@@ -206,3 +207,27 @@ def test_each_parameter_matters_somewhere(name, larger, sign):
     bigger = replace(CAL, **{name: larger})
     difference = _step(plan, slow_nic, bigger, small) - _step(plan, slow_nic, smaller, small)
     assert sign * difference > 0
+
+
+def test_cluster_network_on_the_command_line():
+    from click.testing import CliRunner
+
+    from flopcast.cli.main import cli
+
+    base = ["predict", "--model", "llama3-70b", "--devices", "64", "--tp", "4", "--pp", "2",
+            "--global-batch-tokens", "1048576", "--recompute", "full", "--format", "json"]  # fmt: skip
+    runner = CliRunner()
+    fast = runner.invoke(cli, [*base, "--cluster", "llama3-405b-run"])
+    slow = runner.invoke(cli, [*base, "--cluster", "llama3-405b-run", "--nic-gbps", "25"])
+    assert fast.exit_code == 0 and slow.exit_code == 0, fast.output + slow.output
+    assert json.loads(slow.output)["step_time_s"] > json.loads(fast.output)["step_time_s"]
+    materialized = runner.invoke(cli, [*base, "--accelerator", "h100-sxm",
+                                       "--attention", "materialized"])  # fmt: skip
+    flash = runner.invoke(cli, [*base, "--accelerator", "h100-sxm"])
+    assert json.loads(materialized.output)["step_time_s"] > json.loads(flash.output)["step_time_s"]
+    missing = runner.invoke(cli, base)
+    assert missing.exit_code == 2 and "--accelerator" in missing.output
+    sites = runner.invoke(cli, ["sites", "--model", "llama3-405b", "--cluster",
+                                "llama3-405b-run", "--format", "json"])  # fmt: skip
+    assert sites.exit_code == 0, sites.output
+    assert 1 < json.loads(sites.output)["step_time_s"] < 30

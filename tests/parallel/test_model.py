@@ -199,7 +199,7 @@ def test_cross_domain_collectives_share_the_domains_nics():
     member per server and one NIC. Point-to-point (CP) and all-to-all (EP) use one NIC.
     Links deliver NCCL's measured share of their line rate."""
     from flopcast.network.collectives import NCCL_PROTOCOL_EFFICIENCY, NIC_PROTOCOL_EFFICIENCY
-    from flopcast.parallel.steptime import _link
+    from flopcast.parallel.links import link_bandwidth as _link
 
     nic = H100.scale_out_bandwidth * NIC_PROTOCOL_EFFICIENCY
     nvlink = H100.scale_up_bandwidth * NCCL_PROTOCOL_EFFICIENCY

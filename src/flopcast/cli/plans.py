@@ -296,9 +296,9 @@ def _progress_bar() -> Any:
 @click.option("--params", type=float, default=None, help="Parameters, when no model is named.")
 @click.option(
     "--step-time",
-    required=True,
     type=click.FloatRange(min=0, min_open=True),
-    help="Seconds per training step.",
+    default=None,
+    help="Seconds per training step (default: the best plan of --model on --cluster).",
 )
 @click.option("--sites", default=2, show_default=True, type=click.IntRange(min=2))
 @click.option(
@@ -311,60 +311,98 @@ def _progress_bar() -> Any:
     "--exposed-share",
     default=0.05,
     show_default=True,
-    type=click.FloatRange(0, 1),
+    type=click.FloatRange(0, 1, min_open=True),
     help="Exposed communication allowed, as a share of compute.",
 )
+@click.option(
+    "--global-batch-tokens",
+    default=DEFAULT_GLOBAL_BATCH_TOKENS,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Tokens per step of the plan search, when the step time comes from it.",
+)
+@network_options
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
 @catalog_option
 def sites(**options: Any) -> None:
     """WAN bandwidth that multi-site training needs, scheme by scheme, and the utilization a
     given link gives. "needs" is the closed form (each sync within its overlap window plus the
-    allowed exposure); "timeline" simulates per-layer overlap between two sites (--model)."""
-    from flopcast.network.simulate import bandwidth_for_utilization
-    from flopcast.network.sync import (
-        SCHEMES,
-        bytes_per_step,
-        required_bandwidth,
-        timeline_for,
-        utilization,
-    )
-    from flopcast.parallel.architecture import architecture_from_catalog
+    allowed exposure); "timeline" simulates per-layer overlap between two sites (--model).
+    Without --step-time, each site is --cluster (its chips, accelerator and network, or
+    --nic-gbps) and the step time is that of the best plan the search finds for --model."""
+    from flopcast.network.sync import scheme_rows
 
-    params, layers = options["params"], None
-    if options["model_id"]:
-        entry = full_catalog(options["catalogs"]).entry(options["model_id"], "model")
-        total = entry.numbers.get("total_params")
-        params = total.low if total else architecture_from_catalog(entry).total_params()
-        layers = round(entry.numbers["layers"].low) if "layers" in entry.numbers else None
-    if not params:
-        raise InputError("give --model ID or --params N", field="--model")
-    n_sites, step = options["sites"], options["step_time"]
-    rows: list[dict[str, Any]] = []
-    for scheme in SCHEMES:
-        need = required_bandwidth(scheme, params, n_sites, step, options["exposed_share"])
-        row: dict[str, Any] = {
-            "scheme": scheme.name,
-            "bytes_per_step_per_site": float(bytes_per_step(scheme, params, n_sites)),
-            "required_gbps": float(need) * 8 / 1e9,
-        }
-        if options["link_gbps"]:
-            link = options["link_gbps"] * 1e9 / 8
-            row["utilization"] = float(utilization(scheme, params, n_sites, step, link))
-        timeline = timeline_for(scheme, params, layers, step) if layers and n_sites == 2 else None
-        if timeline is not None:
-            target = 1 / (1 + options["exposed_share"])
-            row["timeline_gbps"] = bandwidth_for_utilization(timeline, target) / 1e9
-        rows.append(row)
+    catalog = full_catalog(options["catalogs"])
+    params, layers = _site_model(catalog, options["model_id"], options["params"])
+    step = options["step_time"] or _searched_step_time(catalog, options)
+    n_sites = options["sites"]
+    link = options["link_gbps"] * 1e9 / 8 if options["link_gbps"] else None
+    rows = scheme_rows(params, n_sites, step, options["exposed_share"], layers=layers,
+                       link_bandwidth=link)  # fmt: skip
     if options["output_format"] == "json":
         click.echo(json.dumps({"params": params, "sites": n_sites, "step_time_s": step,
                                "exposed_share": options["exposed_share"], "schemes": rows},
-                              indent=2))  # fmt: skip
+                              indent=2, allow_nan=False))  # fmt: skip
         return
-    share = options["exposed_share"]
-    click.echo(f"{params:.3g} parameters, {n_sites} sites, {step:g} s per step; bandwidth per "
-               f"site per direction for at most {share:.0%} exposed communication")  # fmt: skip
+    for line in sites_lines(rows, params, n_sites, step, options["exposed_share"]):
+        click.echo(line)
+
+
+def _site_model(catalog: Any, model_id: str | None, params: float | None) -> tuple[float, Any]:
+    """Parameters and layers of the model that ``sites`` synchronizes."""
+    from flopcast.parallel.architecture import architecture_from_catalog
+
+    layers = None
+    if model_id:
+        entry = catalog.entry(model_id, "model")
+        total = entry.numbers.get("total_params")
+        params = total.low if total else architecture_from_catalog(entry).total_params()
+        layers = round(entry.numbers["layers"].low) if "layers" in entry.numbers else None
+    if not params or not params > 0:
+        raise InputError("give --model ID or --params N (a positive count)", field="--model")
+    return float(params), layers
+
+
+def _searched_step_time(catalog: Any, options: dict[str, Any]) -> float:
+    """The step time of the best plan of ``--model`` on one site, ``--cluster``."""
+    if not (options["model_id"] and options["cluster_id"]):
+        raise InputError(
+            "give --step-time S, or --model ID and --cluster ID to take the best plan's",
+            field="--step-time",
+        )
+    from flopcast.parallel.calibration import default_calibration
+    from flopcast.parallel.layout import cluster_network, resolve
+    from flopcast.parallel.search import search as run_search
+
+    hardware, devices = cluster_network(catalog, options["cluster_id"])
+    if options["nic_gbps"] is not None:
+        from flopcast.parallel.hardware import with_network
+
+        hardware = with_network(hardware, nic_gbps=options["nic_gbps"])
+    model, _, seq = resolve(catalog, options["model_id"], hardware.name)
+    seq_len = seq or DEFAULT_SEQ_LEN
+    batches = _batches(str(options["global_batch_tokens"]), seq_len)
+    result = run_search(model, hardware, default_calibration(), devices=devices,
+                        seq_len=seq_len, global_batches=batches)  # fmt: skip
+    if result.feasible == 0:
+        raise InputError(
+            f"no plan of {model.name} fits on {devices} x {hardware.name}", field="--cluster"
+        )
+    return float(result.step_time[0])
+
+
+def sites_lines(
+    rows: list[dict[str, Any]], params: float, sites: int, step: float, share: float
+) -> list[str]:
+    """The scheme table as text."""
+    lines = [
+        f"{params:.3g} parameters, {sites} sites, {step:.3g} s per step; bandwidth per site "
+        f"per direction for at most {share:.0%} exposed communication"
+    ]
     header = f"{'scheme':<56} {'GB/step':>9} {'needs Gbit/s':>13} {'timeline':>9}"
-    click.echo(header + (f" {'utilization':>11}" if options["link_gbps"] else ""))
+    if rows and "utilization" in rows[0]:
+        header += f" {'utilization':>11}"
+    lines.append(header)
     for row in rows:
         simulated = row.get("timeline_gbps")
         line = (f"{row['scheme']:<56} {row['bytes_per_step_per_site'] / 1e9:>9.3g} "
@@ -372,4 +410,5 @@ def sites(**options: Any) -> None:
                 f"{'-' if simulated is None else format(simulated, '.4g'):>9}")  # fmt: skip
         if "utilization" in row:
             line += f" {row['utilization']:>11.1%}"
-        click.echo(line)
+        lines.append(line)
+    return lines

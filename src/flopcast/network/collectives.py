@@ -36,6 +36,18 @@ NCCL_NVLINK_HOP_LATENCY = 3.4e-6
 NCCL_NETWORK_HOP_LATENCY = 9.6e-6
 
 
+def ring_all_reduce_bytes(size: Any, n: Any) -> Any:
+    """Bytes each of ``n`` devices sends in a ring all-reduce of ``size`` bytes:
+    ``2 (n-1)/n x size`` (a reduce-scatter then an all-gather)."""
+    return 2 * (n - 1) / np.maximum(n, 1) * size
+
+
+def all_gather_bytes(size: Any, n: Any) -> Any:
+    """Bytes each of ``n`` devices sends when every device's ``size``-byte payload must
+    reach all the others (payloads that cannot be summed on the way): ``(n-1) x size``."""
+    return (n - 1) * size
+
+
 def reduce_scatter_time(
     size: Any, n: Any, bandwidth: Any, latency: Any = 0.0, startup: Any = 0.0
 ) -> Any:

@@ -29,6 +29,8 @@ from typing import Any
 
 import numpy as np
 
+from flopcast.network.collectives import all_gather_bytes, ring_all_reduce_bytes
+
 #: Bytes per value of the payload precisions.
 PAYLOAD_BYTES = {"fp32": 4.0, "bf16": 2.0, "int8": 1.0, "fp4": 0.5}
 
@@ -68,10 +70,13 @@ class Scheme:
 
 
 def bytes_per_sync(scheme: Scheme, params: Any, sites: Any) -> Any:
-    """Bytes each site sends per synchronization [byte]."""
+    """Bytes each site sends per synchronization [byte]: a ring all-reduce of the payload, or
+    an all-gather for payloads that cannot be summed on the way
+    (:mod:`flopcast.network.collectives`)."""
     payload = params * scheme.bytes_per_parameter()
-    factor = (sites - 1) if scheme.all_gather else 2 * (sites - 1) / sites
-    return payload * factor
+    if scheme.all_gather:
+        return all_gather_bytes(payload, sites)
+    return ring_all_reduce_bytes(payload, sites)
 
 
 def bytes_per_step(scheme: Scheme, params: Any, sites: Any) -> Any:
@@ -142,3 +147,39 @@ def timeline_for(scheme: Scheme, params: float, layers: int, step_time: float) -
         fragment_layers=fragment_layers,
         overlap_steps=round(scheme.overlap_steps),
     )
+
+
+def scheme_rows(
+    params: float,
+    sites: int,
+    step_time: float,
+    exposed_share: float,
+    *,
+    layers: int | None = None,
+    link_bandwidth: float | None = None,
+) -> list[dict[str, Any]]:
+    """Every scheme of :data:`SCHEMES` side by side: bytes per step per site, the WAN
+    bandwidth each needs [Gbit/s] by the closed form and (two sites, ``layers`` known) by the
+    per-layer timeline, and the utilization a link of ``link_bandwidth`` [byte/s] gives."""
+    from flopcast.network.simulate import bandwidth_for_utilization
+
+    rows: list[dict[str, Any]] = []
+    for scheme in SCHEMES:
+        need = required_bandwidth(scheme, params, sites, step_time, exposed_share)
+        row: dict[str, Any] = {
+            "scheme": scheme.name,
+            "bytes_per_step_per_site": float(bytes_per_step(scheme, params, sites)),
+            "required_gbps": float(need) * 8 / 1e9,
+        }
+        if link_bandwidth:
+            row["utilization"] = float(
+                utilization(scheme, params, sites, step_time, link_bandwidth)
+            )
+        timeline = (
+            timeline_for(scheme, params, layers, step_time) if layers and sites == 2 else None
+        )
+        if timeline is not None:
+            target = 1 / (1 + exposed_share)
+            row["timeline_gbps"] = bandwidth_for_utilization(timeline, target) / 1e9
+        rows.append(row)
+    return rows

@@ -49,6 +49,29 @@ def resolve(
     return model, hardware, None if seq is None else round(seq.low)
 
 
+def cluster_network(
+    catalog: Catalog, cluster_id: str, accelerator_id: str | None = None
+) -> tuple[Hardware, int]:
+    """A catalog cluster's accelerator (or ``accelerator_id``) on its network, and its chips."""
+    cluster = catalog.entry(cluster_id, "cluster")
+    named = accelerator_id or cluster.text.get("accelerator")
+    if not isinstance(named, str):
+        raise InputError(
+            f"cluster {cluster_id!r} names no accelerator; give --accelerator ID",
+            field="--cluster",
+        )
+    chips = _cluster_number(cluster, "chips", "chip")
+    if chips is None:
+        raise InputError(f"cluster {cluster_id!r} has no chip count", field="--cluster")
+    hardware = hardware_from_catalog(catalog.entry(named, "accelerator"), catalog)
+    hardware = with_network(
+        hardware,
+        nic_gbps=_cluster_number(cluster, "nic_bandwidth", "Gbit/s/chip"),
+        scale_up_domain=_rounded(_cluster_number(cluster, "scale_up_domain", "chip")),
+    )
+    return hardware, round(chips)
+
+
 def _cluster_number(cluster: CatalogEntry, field: str, unit: str) -> float | None:
     value = cluster.numbers.get(field)
     if value is None:

@@ -54,9 +54,9 @@ chunk always showing; the others wait for all of it. Overlapped communication is
 ``overlap_contention`` of its time still costs compute (the SMs and memory bandwidth its
 kernels take). Optimizer: 16 bytes of state per parameter shard read and written.
 
-Links (:func:`_link`): ranks nest TP, CP, DP, PP from the innermost (Megatron-LM's order); a
-group inside one scale-up domain uses the scale-up link, at NCCL's protocol efficiency; a
-group across domains shares its members' NICs (NCCL's multi-rail rings).
+Links (:mod:`flopcast.parallel.links`): ranks nest TP, CP, DP, PP from the innermost
+(Megatron-LM's order); a group inside one scale-up domain uses the scale-up link, at NCCL's
+protocol efficiency; a group across domains shares its members' NICs (multi-rail rings).
 
 Model FLOPs (for MFU) are :meth:`Workload.model_flops_per_token`; hardware FLOPs (HFU) add
 the recomputed forward. Both are against the dense BF16 peak, as PaLM (Chowdhery et al. 2022,
@@ -70,16 +70,11 @@ from typing import Any
 
 import numpy as np
 
-from flopcast.network.collectives import (
-    NCCL_PROTOCOL_EFFICIENCY,
-    NIC_PROTOCOL_EFFICIENCY,
-    point_to_point_time,
-    reduce_scatter_time,
-    tree_latency,
-)
+from flopcast.network.collectives import point_to_point_time, tree_latency
 from flopcast.parallel.architecture import Architecture
 from flopcast.parallel.calibration import Calibration
 from flopcast.parallel.hardware import Hardware
+from flopcast.parallel.links import hop_latency, link_bandwidth, ring_time
 from flopcast.parallel.memory import Memory, memory_per_device, parameters_per_device
 from flopcast.parallel.plan import Plan, stage_layers
 from flopcast.parallel.workload import Workload, as_workload
@@ -175,42 +170,6 @@ def _width_factor(width: Any, cal: Calibration) -> Any:
     return width / (width + cal.gemm_width_half)
 
 
-def _link(hw: Hardware, inner: Any, group: Any, *, multi_rail: bool = True) -> Any:
-    """Effective per-device bandwidth [byte/s] of a communication over ``group`` ranks whose
-    consecutive members are ``inner`` ranks apart (the degrees nested inside it).
-
-    Inside one scale-up domain it is the scale-up link at NCCL's protocol efficiency. Across
-    domains, for collectives (all-gather, reduce-scatter, all-reduce) the ``k`` members that
-    share a domain also share its traffic: NCCL runs one ring per NIC (multi-rail), so each
-    member sees about ``k`` NICs' worth, capped by the scale-up link that gathers it.
-    Point-to-point rings (context parallelism) and all-to-all (expert parallelism) send each
-    device's data through its own NIC.
-    """
-    inside = inner * group <= hw.scale_up_domain
-    up = hw.scale_up_bandwidth * NCCL_PROTOCOL_EFFICIENCY
-    nic = hw.scale_out_bandwidth * NIC_PROTOCOL_EFFICIENCY
-    if not multi_rail:
-        return np.where(inside, up, nic)
-    sharing = np.maximum(1, np.minimum(group, hw.scale_up_domain // np.maximum(inner, 1)))
-    return np.where(inside, up, np.minimum(up, sharing * nic))
-
-
-def _hop_latency(hw: Hardware, inner: Any, group: Any) -> Any:
-    """Latency of one ring step of a group: the network's when it leaves the domain."""
-    return np.where(inner * group <= hw.scale_up_domain, hw.scale_up_latency, hw.scale_out_latency)
-
-
-def _ring(hw: Hardware, volume: Any, inner: Any, group: Any, *, multi_rail: bool = True) -> Any:
-    """Seconds for a ring all-gather or reduce-scatter of ``volume`` bytes over ``group``."""
-    return reduce_scatter_time(
-        volume,
-        group,
-        _link(hw, inner, group, multi_rail=multi_rail),
-        _hop_latency(hw, inner, group),
-        hw.collective_startup,
-    )
-
-
 def _gemm_speeds(work: Workload, hw: Hardware, plan: Plan, cal: Calibration) -> tuple[Any, Any]:
     """(BF16, plan-precision) dense GEMM speed [FLOP/s] on this device."""
     bf16 = hw.peak_bf16 * cal.gemm(hw.family) * hw.power_factor
@@ -294,15 +253,17 @@ def _block_communication(
     tp, cp, ep = plan.tp, plan.cp, plan.ep
     activation = tokens * work.hidden * ACTIVATION_BYTES
     passes = np.where(plan.recompute == 2, 3.0, 2.0)
-    tp_time = passes * TP_COLLECTIVES_PER_PASS * _ring(hw, activation, 1, tp)
+    tp_time = passes * TP_COLLECTIVES_PER_PASS * ring_time(hw, activation, 1, tp)
     tp_hidden = np.where(plan.async_tp > 0, cal.async_tp_overlap, cal.tp_overlap)
     kv = tokens * 2 * work.kv_heads * work.qk_dim * ACTIVATION_BYTES
-    cp_hop = point_to_point_time(kv, _link(hw, tp, cp, multi_rail=False), _hop_latency(hw, tp, cp))
+    cp_hop = point_to_point_time(
+        kv, link_bandwidth(hw, tp, cp, multi_rail=False), hop_latency(hw, tp, cp)
+    )
     cp_time = 3 * (cp - 1) * cp_hop
     moe_share = work.moe_layers / work.layers
     # Each TP rank dispatches its sequence-parallel share of the tokens.
     dispatch = tokens / shard * np.maximum(work.top_k, 1) * work.hidden * ACTIVATION_BYTES
-    ep_time = moe_share * 4 * _ring(hw, dispatch, tp, ep, multi_rail=False)
+    ep_time = moe_share * 4 * ring_time(hw, dispatch, tp, ep, multi_rail=False)
     cp_exposed = np.maximum(0.0, cp_time - attention)
     hidden = tp_time * tp_hidden + (cp_time - cp_exposed)
     return {
@@ -339,7 +300,7 @@ def _pipeline(
         2
         * vpp
         * point_to_point_time(
-            send, _link(hw, inner, 2, multi_rail=False), _hop_latency(hw, inner, 2)
+            send, link_bandwidth(hw, inner, 2, multi_rail=False), hop_latency(hw, inner, 2)
         ),
         0.0,
     )
@@ -392,23 +353,23 @@ def _data_parallel(
         return np.where(plan.dp_overlap > 0, shown, comm)
 
     buckets = np.ceil(params / BUCKET_PARAMETERS)
-    hop = _hop_latency(hw, inner, dp)
+    hop = hop_latency(hw, inner, dp)
     latency = buckets * np.minimum(
         hw.collective_startup + (dp - 1) * hop, tree_latency(dp, hop, hw.collective_startup)
     )
     latency = np.where(dp > 1, latency, 0.0)
     # ZeRO-0: all-reduce of gradients; ZeRO-1/2: reduce-scatter them, all-gather weights.
-    replicated = _ring(hw, params * 2 * grad, inner, dp)
-    sharded = _ring(hw, params * (grad + WEIGHT_GATHER_BYTES), inner, dp)
+    replicated = ring_time(hw, params * 2 * grad, inner, dp)
+    sharded = ring_time(hw, params * (grad + WEIGHT_GATHER_BYTES), inner, dp)
     once = exposed(np.where(plan.zero == 0, replicated, sharded) + latency)
     # ZeRO-3/FSDP: every micro-batch, over the shard group; replicas all-reduce shards.
     # Pipelined, the weights stay gathered over the step's micro-batches and gradients are
     # reduced after the last (torchtitan: reshard_after_forward off with PP, gradient sync on
     # the last backward only), so it moves what ZeRO-1/2 does, once per step.
-    per_microbatch = _ring(hw, params * (2 * WEIGHT_GATHER_BYTES + grad), inner, group)
-    per_step = _ring(hw, params * (grad + WEIGHT_GATHER_BYTES), inner, group)
+    per_microbatch = ring_time(hw, params * (2 * WEIGHT_GATHER_BYTES + grad), inner, group)
+    per_step = ring_time(hw, params * (grad + WEIGHT_GATHER_BYTES), inner, group)
     replicas = dp / group
-    replica_sync = _ring(hw, params / group * 2 * grad, inner * group, replicas)
+    replica_sync = ring_time(hw, params / group * 2 * grad, inner * group, replicas)
     fsdp = np.where(
         plan.pp > 1, exposed(per_step), plan.microbatches * exposed(per_microbatch)
     ) + exposed(replica_sync + latency)
