@@ -215,7 +215,8 @@ def test_cluster_network_on_the_command_line():
     from flopcast.cli.main import cli
 
     base = ["predict", "--model", "llama3-70b", "--devices", "64", "--tp", "4", "--pp", "2",
-            "--global-batch-tokens", "1048576", "--recompute", "full", "--format", "json"]  # fmt: skip
+            "--global-batch-tokens", "1048576", "--recompute", "full",
+            "--format", "json"]  # fmt: skip
     runner = CliRunner()
     fast = runner.invoke(cli, [*base, "--cluster", "llama3-405b-run"])
     slow = runner.invoke(cli, [*base, "--cluster", "llama3-405b-run", "--nic-gbps", "25"])

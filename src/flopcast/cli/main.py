@@ -225,7 +225,7 @@ def check(
 
 def _is_catalog_file(file: str) -> bool:
     """True for a catalog file (top-level ``kind`` and ``entries``), not a scenario."""
-    from flopcast.scenario.loader import read_yaml
+    from flopcast.files import read_yaml
 
     data = read_yaml(file)
     return isinstance(data, dict) and "entries" in data and data.get("kind") in KINDS

@@ -22,17 +22,20 @@ unit                    meaning
 ======================  ====================================================================
 
 The registry caches pint's parsed default definitions on disk (``cache_folder=":auto:"``)
-because building it from text takes ~0.4 s, a third of a short run's start-up.
+because building it from text takes ~0.4 s, a third of a short run's start-up. Without a
+usable cache (a read-only home, a stale or corrupt cache file) it parses them afresh, and
+the result is the same either way (a test runs the seed claims under each).
 """
 
 from __future__ import annotations
 
 import functools
-import re
+import math
 
 import pint
 
 from flopcast.errors import UnitError
+from flopcast.quantity.grammar import UnitTerm, parse_quantity_text, parse_unit_text
 
 #: Definitions added to pint's defaults, in pint's definition syntax
 #: (``name = value = symbol = aliases``; ``_`` means "no symbol").
@@ -56,10 +59,15 @@ def _make_registry() -> pint.UnitRegistry:
     """Build the registry, from pint's on-disk cache when the cache folder is writable."""
     try:
         registry = pint.UnitRegistry(cache_folder=":auto:", on_redefinition="ignore")
-    except OSError:  # read-only home: fall back to parsing the definitions each start
+    except Exception:  # a read-only home, or a stale or corrupt cache file
+        # (left by a deleted environment): parse the definitions afresh, same result.
         registry = pint.UnitRegistry(on_redefinition="ignore")
     for definition in DOMAIN_DEFINITIONS:
         registry.define(definition)
+    # Without a usable disk cache pint computes every unit's dimensionality before our
+    # definitions arrive and keeps the stale entries (bit and byte stay dimensionless); with
+    # one it fills that cache lazily. Starting from an empty cache makes both paths equal.
+    registry._cache = type(registry._cache)()
     registry.formatter.default_format = "~C"
     return registry
 
@@ -69,62 +77,67 @@ Quantity = ureg.Quantity
 Unit = ureg.Unit
 DIMENSIONLESS = ureg.dimensionless
 
-_DOLLAR_NUMBER = re.compile(r"\$\s*([0-9][0-9.,]*(?:[eE][-+]?[0-9]+)?)")
-
-
-def _normalise(text: str) -> str:
-    """Rewrite the spellings pint's tokenizer cannot read: ``$2`` and a bare ``$``."""
-    text = _DOLLAR_NUMBER.sub(lambda m: f"{m.group(1).replace(',', '')} USD ", text)
-    return text.replace("$", "USD").strip()
-
 
 def parse_unit(text: str) -> pint.Unit:
     """Parse a unit string such as ``"FLOP/s"``, ``"MW"`` or ``"USD/chip/hour"``.
 
-    An empty string is dimensionless. Raises :class:`UnitError` naming the text. Results
-    are cached: catalogs repeat a few dozen unit strings hundreds of times.
+    Read by :mod:`flopcast.quantity.grammar` (names, ``*``, ``/``, small integer powers,
+    parentheses), never by pint's expression parser. An empty string is dimensionless.
+    Raises :class:`UnitError` naming the text. Results are cached: catalogs repeat a few
+    dozen unit strings hundreds of times.
     """
+    if not isinstance(text, str):
+        raise UnitError(f"expected a unit as text, got {type(text).__name__}")
     return _parse_unit_cached(text)
 
 
 @functools.lru_cache(maxsize=1024)
 def _parse_unit_cached(text: str) -> pint.Unit:
-    cleaned = _normalise(text)
-    if cleaned in ("", "1"):
-        return DIMENSIONLESS
-    try:
-        unit = ureg.parse_units(cleaned)
-    except (pint.UndefinedUnitError, pint.errors.DefinitionSyntaxError, AttributeError) as err:
-        raise UnitError(f"unknown unit {text!r} ({err})") from None
-    except Exception as err:  # pint raises assorted tokenizer errors on garbage
-        raise UnitError(f"cannot read {text!r} as a unit ({type(err).__name__})") from None
+    return _combine(parse_unit_text(text), text)
+
+
+def _combine(terms: tuple[UnitTerm, ...], text: str) -> pint.Unit:
+    unit = DIMENSIONLESS
+    for term in terms:
+        unit = unit * _named_unit(term.name, text) ** term.power
     return unit
+
+
+@functools.lru_cache(maxsize=1024)
+def _named_unit(name: str, text: str) -> pint.Unit:
+    """One unit name from the registry (a single identifier: nothing to evaluate)."""
+    try:
+        return ureg.Unit(name)
+    except pint.UndefinedUnitError:
+        raise UnitError(f"unknown unit {name!r} in {text!r}") from None
+    except Exception as err:  # pint raises assorted errors on odd names
+        raise UnitError(
+            f"cannot read {name!r} in {text!r} as a unit ({type(err).__name__})"
+        ) from None
 
 
 def parse_quantity(text: str | float | int) -> pint.Quantity:
     """Parse ``"1e15 FLOP/s"``, ``"40%"``, ``"$2/hour"`` or a plain number into a Quantity.
 
-    Percentages become plain fractions (``"40%"`` is 0.4). Raises :class:`UnitError` when
-    the text is not a number followed by a known unit.
+    Read by :mod:`flopcast.quantity.grammar`: a number, then ``%`` or a unit; nothing is
+    evaluated. Percentages become plain fractions (``"40%"`` is 0.4). Raises
+    :class:`UnitError` when the text is not a finite number followed by a known unit.
     """
     if isinstance(text, bool):
         raise UnitError(f"expected a number with a unit, got the boolean {text}")
     if isinstance(text, int | float):
-        return Quantity(float(text), DIMENSIONLESS)
-    cleaned = _normalise(text)
-    if not cleaned:
+        value = float(text)
+        if not math.isfinite(value):
+            raise UnitError(f"expected a finite number, got {text}")
+        return Quantity(value, DIMENSIONLESS)
+    if not isinstance(text, str):
+        raise UnitError(f"expected a number with a unit, got {type(text).__name__}")
+    if not text.strip():
         raise UnitError("expected a number with a unit, got an empty string")
-    try:
-        value = ureg.parse_expression(cleaned)
-    except pint.UndefinedUnitError as err:
-        raise UnitError(f"unknown unit in {text!r} ({err})") from None
-    except Exception as err:  # tokenizer and syntax errors from pint
-        raise UnitError(f"cannot read {text!r} as a quantity ({type(err).__name__})") from None
-    if not isinstance(value, pint.Quantity):  # a bare number
-        value = Quantity(float(value), DIMENSIONLESS)
-    if value.units == ureg.percent:
-        value = value.to(DIMENSIONLESS)
-    return Quantity(float(value.magnitude), value.units)
+    parsed = parse_quantity_text(text)
+    if parsed.terms == (UnitTerm("percent", 1),):
+        return Quantity(parsed.value / 100, DIMENSIONLESS)
+    return Quantity(parsed.value, _combine(parsed.terms, text))
 
 
 def convert(value: pint.Quantity, unit: pint.Unit | str) -> pint.Quantity:

@@ -2,7 +2,8 @@
 
 Every failure is a :class:`~flopcast.errors.FlopcastError` naming the file and the field
 (``inputs.duration.range[0]``, ``outputs.compute.expr``) and what was expected. YAML is read
-with ``yaml.safe_load``, which builds only plain data (no Python objects, no code).
+by :func:`flopcast.files.read_yaml` (regular files only, bounded, plain data, no duplicate
+keys or aliases).
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import msgspec
-import yaml
 
 from flopcast.catalog.loader import builtin_catalog
 from flopcast.catalog.model import Catalog
 from flopcast.errors import CycleError, FlopcastError, InputError, UnitError, UnknownNameError
+from flopcast.files import read_yaml
 from flopcast.quantity.units import DIMENSIONLESS, parse_quantity, parse_unit
 from flopcast.scenario.expr import parse_expression
 from flopcast.scenario.functions import FUNCTIONS
@@ -27,9 +28,6 @@ from flopcast.scenario.model import Expectation, InputDef, OutputDef, Scenario
 from flopcast.scenario.schema import ExpectSpec, InputSpec, OutputSpec, ScenarioSpec
 
 T = TypeVar("T")
-
-#: Largest scenario file read, in bytes; a real one is a few kB.
-MAX_FILE_BYTES = 1_000_000
 
 
 def load_scenario(path: str | Path, catalog: Catalog | None = None) -> Scenario:
@@ -42,36 +40,6 @@ def load_scenario(path: str | Path, catalog: Catalog | None = None) -> Scenario:
         return _load(name, read_yaml(name), catalog)
     except FlopcastError as err:
         raise err.located(file=name) from None
-
-
-def read_yaml(name: str) -> Any:
-    """The YAML document in file ``name`` as plain data."""
-    file = Path(name)
-    try:
-        if file.stat().st_size > MAX_FILE_BYTES:
-            raise InputError(f"file is larger than {MAX_FILE_BYTES} bytes", file=name)
-        text = file.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        raise InputError("file not found", file=name) from None
-    except IsADirectoryError:
-        raise InputError("expected a file, found a directory", file=name) from None
-    except PermissionError:
-        raise InputError("file cannot be read (permission denied)", file=name) from None
-    except UnicodeDecodeError as err:
-        raise InputError(
-            f"expected UTF-8 YAML text, found undecodable bytes at offset {err.start}", file=name
-        ) from None
-    if "\x00" in text:
-        raise InputError("expected YAML text, found NUL bytes (a binary file?)", file=name)
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(err, "problem", None) or "not valid YAML"
-        raise InputError(f"invalid YAML{where}: {problem}", file=name) from None
-    except RecursionError:
-        raise InputError("YAML is nested too deeply", file=name) from None
 
 
 def _load(name: str, data: Any, catalog: Catalog | None) -> Scenario:
