@@ -29,7 +29,7 @@ from flopcast.parallel.search import FIELDS, search
 from flopcast.parallel.steptime import predict
 
 ROOT = Path(__file__).resolve().parents[1]
-CATALOG = load_catalog([str(ROOT / "examples" / "catalogs" / "hypothetical.yaml")])
+CATALOG = load_catalog([str(ROOT / "examples" / "seed" / "catalogs" / "hypothetical.yaml")])
 CAL = default_calibration()
 
 

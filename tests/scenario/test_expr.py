@@ -4,7 +4,9 @@ import pytest
 from flopcast.errors import ExpressionError, UnitError, UnknownNameError
 from flopcast.quantity.units import Quantity, convert, parse_quantity
 from flopcast.scenario.expr import Value, parse_expression
-from flopcast.scenario.functions import FUNCTIONS
+from flopcast.scenario.functions import function_table
+
+FUNCTIONS = function_table()
 
 NAMES = {
     "power": Value(parse_quantity("2 MW"), {"power": 1.0}),
@@ -84,7 +86,11 @@ def test_division_by_zero_is_reported():
         ("power ^ 2", "use ** for powers"),
         ("power // 2", "not allowed"),
         ("'text'", "only numbers"),
-        ("max(power, key=1)", "keyword"),
+        ("max(power, key=1)", "no parameter 'key'"),
+        ("to(power, unit='MW', unit='kW')", "given twice"),
+        ("to(power)", "missing 'unit'"),
+        ("sqrt('4')", "not the text '4'"),
+        ("to(power, power)", "must be quoted text"),
         ("sqrt(power, power)", "at most 1"),
         ("1 +", "invalid syntax"),
         ("", "non-empty"),
@@ -105,3 +111,25 @@ def test_deep_nesting_is_rejected_not_crashing():
 
 def test_names_are_collected():
     assert parse_expression("a * b + max(c, 1)", FUNCTIONS).names == {"a", "b", "c"}
+
+
+def test_keyword_arguments_and_names_that_are_also_functions():
+    assert evaluate("to(unit='kW', value=power)").quantity.magnitude == pytest.approx(2000)
+    names = {**NAMES, "max": Value(parse_quantity("3 MW"), {"max": 1.0})}
+    value = parse_expression("max(max, power)", FUNCTIONS).evaluate(names.__getitem__, FUNCTIONS)
+    assert value.quantity.to("MW").magnitude == pytest.approx(3)
+
+
+def test_long_chains_do_not_recurse_and_deep_nesting_is_refused():
+    chain = " + ".join(["power"] * 490)  # under the length limit, deeper than the stack
+    assert evaluate(chain).quantity.to("MW").magnitude == pytest.approx(980)
+    with pytest.raises(ExpressionError, match="nests"):
+        parse_expression("-" * 300 + "power", FUNCTIONS)
+
+
+def test_comparisons_are_numbers_and_complex_results_are_errors():
+    assert evaluate("(share > 0.3) - (share > 0.6)").quantity.magnitude.tolist() == [0, 1, 0]
+    with pytest.raises(ExpressionError, match="no real value"):
+        evaluate("(0 - 8) ** 0.5")
+    with pytest.raises(ExpressionError, match="not finite"):
+        evaluate("log(share - share)")

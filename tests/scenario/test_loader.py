@@ -91,7 +91,6 @@ def _error(write, text):
             "outputs.d.expr",
             "d -> e -> d",
         ),
-        (GOOD.replace("  b:", "  max:"), InputError, "inputs.max", "name of a function"),
         (GOOD.replace("  b:", "  '1b':"), InputError, "inputs.1b", "expected a name"),
         (
             GOOD.replace("unit: chip*day}", "unit: chip*day, expect: {quote: q}}"),

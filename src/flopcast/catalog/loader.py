@@ -68,12 +68,20 @@ def builtin_texts() -> list[tuple[str, str]]:
     return [((data / name).read_text(), f"flopcast/catalog/data/{name}") for name in BUILTIN_FILES]
 
 
-def load_catalog(user_files: Iterable[str] = ()) -> Catalog:
-    """The built-in catalog with each user file applied on top, in order."""
-    catalog = builtin_catalog()
+def load_catalog(user_files: Iterable[str] = (), base: Catalog | None = None) -> Catalog:
+    """``base`` (the built-in catalog by default) with each user file applied on top, in
+    order, field by field (:func:`override_catalog`)."""
+    catalog = base if base is not None else builtin_catalog()
     for path in user_files:
-        catalog = _merge(catalog, [read_catalog_file(path)], True)
+        catalog = override_catalog(catalog, read_catalog_file(path))
     return catalog
+
+
+def override_catalog(base: Catalog, entries: list[CatalogEntry]) -> Catalog:
+    """``base`` with ``entries`` on top: a known ID keeps the fields the entry does not give
+    (and must keep its kind); a new ID adds an entry. The one merge rule of user catalogs,
+    whether given on the command line or in a scenario's ``catalogs:``."""
+    return _merge(base, [entries], True)
 
 
 def read_catalog_file(path: str) -> list[CatalogEntry]:
@@ -102,7 +110,12 @@ def parse_catalog_text(text: str, origin: str, *, strict: bool = True) -> list[C
         )
     unknown = set(data) - {"kind", "entries", "description"}
     if unknown:
-        raise InputError(f"unexpected keys {sorted(unknown)}", file=origin, field="kind")
+        raise InputError(
+            f"{len(unknown)} unexpected top-level keys; a catalog file has only kind, entries "
+            "and description",
+            file=origin,
+            field="kind",
+        )
     return [_entry(str(key), value, data["kind"], origin) for key, value in entries.items()]
 
 

@@ -194,7 +194,7 @@ def check(
     for file, explicit in _claim_files(paths, errors):
         try:
             if not explicit and _is_catalog_file(file):
-                continue  # catalogs live beside claim files (e.g. examples/catalogs/)
+                continue  # catalogs live beside claim files (e.g. examples/seed/catalogs/)
             scenario = load_scenario(file, catalog)
             if not scenario.claims:
                 if explicit:

@@ -22,7 +22,11 @@ def correlation_matrix(names: Sequence[str], pairs: Sequence[tuple[str, str, flo
     """The target matrix over ``names`` from (a, b, rho) pairs; must be positive definite."""
     index = {name: i for i, name in enumerate(names)}
     matrix = np.eye(len(names))
+    seen: set[frozenset[str]] = set()
     for a, b, rho in pairs:
+        if frozenset((a, b)) in seen:
+            raise InputError(f"the correlation of {a} and {b} is given twice")
+        seen.add(frozenset((a, b)))
         if not -1 < rho < 1:
             raise InputError(f"correlation of {a} and {b} must lie strictly between -1 and 1")
         matrix[index[a], index[b]] = matrix[index[b], index[a]] = rho

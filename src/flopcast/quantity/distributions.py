@@ -201,11 +201,16 @@ class Mixture:
     def __post_init__(self) -> None:
         if len(self.components) != len(self.weights) or not self.components:
             raise InputError("mixture needs as many weights as components (at least one)")
-        if any(w < 0 for w in self.weights) or not sum(self.weights) > 0:
-            raise InputError(f"mixture weights must be >= 0 with a positive sum: {self.weights}")
+        with np.errstate(over="ignore"):
+            total = float(np.sum(np.asarray(self.weights, dtype=float)))
+        if any(not w >= 0 for w in self.weights) or not 0 < total < math.inf:
+            raise InputError(
+                f"mixture weights must be finite, >= 0, with a positive finite sum: {self.weights}"
+            )
 
     def sample(self, rng: np.random.Generator, n: int) -> Samples:
-        probabilities = np.asarray(self.weights, dtype=float) / sum(self.weights)
+        weights = np.asarray(self.weights, dtype=float)
+        probabilities = weights / weights.sum()
         counts = rng.multinomial(n, probabilities)
         parts = [
             np.broadcast_to(component.sample(rng, int(count)), (int(count),))

@@ -21,7 +21,6 @@ from flopcast.quantity.summary import DEFAULT_PERCENTILES, Summary, summarize
 from flopcast.quantity.units import Quantity, convert, format_unit
 from flopcast.scenario.claims import ClaimResult, check_claim
 from flopcast.scenario.expr import Value
-from flopcast.scenario.functions import ACTIVE_CATALOG, FUNCTIONS
 from flopcast.scenario.model import InputDef, OutputDef, Scenario
 
 #: Samples drawn when none are asked for: enough for percentiles to ~1% at the tails.
@@ -95,11 +94,7 @@ def evaluate(
         raw = impose_rank_correlation(raw, scenario.correlations, rng)
     drawn = {name: Quantity(raw[name], d.unit) for name, d in scenario.inputs.items()}
     values: dict[str, Value] = {name: Value(q, {name: 1.0}) for name, q in drawn.items()}
-    token = ACTIVE_CATALOG.set(scenario.catalog)
-    try:
-        _compute_outputs(scenario, values)
-    finally:
-        ACTIVE_CATALOG.reset(token)
+    _compute_outputs(scenario, values)
     input_results = tuple(
         InputResult(definition=d, summary=summarize(drawn[n].magnitude, percentiles))
         for n, d in scenario.inputs.items()
@@ -124,7 +119,7 @@ def _compute_outputs(scenario: Scenario, values: dict[str, Value]) -> None:
         try:
             # Non-finite samples are reported by _compute, with the output named.
             with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-                values[name] = _compute(scenario.outputs[name], values)
+                values[name] = _compute(scenario, scenario.outputs[name], values)
         except FlopcastError as err:
             raise err.located(file=scenario.path, field=f"outputs.{name}") from None
 
@@ -158,8 +153,8 @@ def _disagreements(
     return tuple(warnings)
 
 
-def _compute(output: OutputDef, values: dict[str, Value]) -> Value:
-    value = output.expression.evaluate(values.__getitem__, FUNCTIONS)
+def _compute(scenario: Scenario, output: OutputDef, values: dict[str, Value]) -> Value:
+    value = output.expression.evaluate(values.__getitem__, scenario.functions)
     quantity = value.quantity
     if output.unit is not None:
         try:

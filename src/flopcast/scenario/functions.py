@@ -1,15 +1,19 @@
-"""Functions callable from scenario expressions, in one registry.
+"""The functions an expression can call: one explicit table, built for a scenario's catalog.
 
 Built in: ``min``, ``max``, ``sqrt``, ``log``, ``exp``, ``ceil``, ``floor``, ``to`` (unit
-conversion) and ``qty`` (a constant with a unit). The estimate layer's functions are added by
-:mod:`flopcast.scenario.estimators` through :func:`register`; each takes and returns pint
-Quantities whose magnitudes may be sample arrays.
+conversion), ``qty`` (a constant with a unit) and ``pi``. The estimate layer's functions
+(:mod:`flopcast.scenario.estimators`), the network layer's
+(:mod:`flopcast.scenario.network_functions`) and the step-time model's
+(:mod:`flopcast.scenario.plan_functions`, which look up the scenario's catalog) join them in
+:func:`function_table`. Each takes and returns pint Quantities whose magnitudes may be sample
+arrays; :mod:`flopcast.scenario.signature` describes their parameters.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
-from contextvars import ContextVar
+from functools import cache
 
 import numpy as np
 import pint
@@ -17,40 +21,13 @@ import pint
 from flopcast.catalog.model import Catalog
 from flopcast.errors import UnitError
 from flopcast.quantity.units import DIMENSIONLESS, Quantity, convert, describe_unit, parse_quantity
-from flopcast.scenario.expr import Function
-
-FUNCTIONS: dict[str, Function] = {}
-
-#: The catalog of the scenario being evaluated (None: the built-in one); functions that look
-#: up catalog entries (the plan functions) read it.
-ACTIVE_CATALOG: ContextVar[Catalog | None] = ContextVar("ACTIVE_CATALOG", default=None)
+from flopcast.scenario.signature import Function, Parameter, function
 
 
-def register(
-    name: str,
-    call: Callable[..., pint.Quantity],
-    *,
-    doc: str,
-    min_args: int,
-    max_args: int | None,
-    exponents: tuple[float, ...] | None = None,
-) -> None:
-    """Make ``call`` available in expressions as ``name``; names must be unique."""
-    assert name not in FUNCTIONS, f"function {name!r} registered twice"
-    FUNCTIONS[name] = Function(
-        name=name,
-        call=call,
-        doc=doc,
-        min_args=min_args,
-        max_args=max_args,
-        exponents=exponents,
-    )
-
-
-def _dimensionless(value: pint.Quantity, function: str) -> np.ndarray:
+def _dimensionless(value: pint.Quantity, name: str) -> np.ndarray:
     if not value.dimensionless:
         raise UnitError(
-            f"{function}() needs a dimensionless argument, got {describe_unit(value.units)}"
+            f"{name}() needs a dimensionless argument, got {describe_unit(value.units)}"
         )
     return np.asarray(value.to(DIMENSIONLESS).magnitude)
 
@@ -64,53 +41,80 @@ def _extreme(reduce: Callable[..., np.ndarray]) -> Callable[..., pint.Quantity]:
     return call
 
 
-def _text(value: object, function: str) -> str:
-    if not isinstance(value, str):
-        raise UnitError(f"{function}() expects a quoted unit or quantity as its text argument")
-    return value
+def _to(value: pint.Quantity, unit: str) -> pint.Quantity:
+    """Convert to a unit: to(x, "MW")."""
+    return convert(value, unit)
 
 
-def _to(value: pint.Quantity, unit: object) -> pint.Quantity:
-    return convert(value, _text(unit, "to"))
+def _qty(text: str) -> pint.Quantity:
+    """A constant with a unit: qty("3 TB/s")."""
+    return parse_quantity(text)
 
 
-def _qty(text: object) -> pint.Quantity:
-    return parse_quantity(_text(text, "qty"))
+def _sqrt(x: pint.Quantity) -> pint.Quantity:
+    """Square root (of the unit too)."""
+    return x**0.5
 
 
-def _rounding(round_: Callable[[np.ndarray], np.ndarray]) -> Callable[..., pint.Quantity]:
-    def call(value: pint.Quantity) -> pint.Quantity:
-        return Quantity(round_(np.asarray(value.magnitude)), value.units)
-
-    return call
+def _log(x: pint.Quantity) -> pint.Quantity:
+    """Natural logarithm of a dimensionless value."""
+    return Quantity(np.log(_dimensionless(x, "log")), DIMENSIONLESS)
 
 
-register("min", _extreme(np.minimum), doc="elementwise minimum", min_args=1, max_args=None)
-register("max", _extreme(np.maximum), doc="elementwise maximum", min_args=1, max_args=None)
-register("sqrt", np.sqrt, doc="square root (units too)", min_args=1, max_args=1, exponents=(0.5,))
-register(
-    "log",
-    lambda x: Quantity(np.log(_dimensionless(x, "log")), DIMENSIONLESS),
-    doc="natural log of a dimensionless value",
-    min_args=1,
-    max_args=1,
-)
-register(
-    "exp",
-    lambda x: Quantity(np.exp(_dimensionless(x, "exp")), DIMENSIONLESS),
-    doc="e to a dimensionless power",
-    min_args=1,
-    max_args=1,
-)
-register(
-    "ceil", _rounding(np.ceil), doc="round up, in the value's own unit", min_args=1, max_args=1
-)
-register(
-    "floor", _rounding(np.floor), doc="round down, in the value's own unit", min_args=1, max_args=1
-)
-register("to", _to, doc='convert to a unit: to(x, "MW")', min_args=2, max_args=2, exponents=(1.0,))
-register("qty", _qty, doc='a constant with a unit: qty("3 TB/s")', min_args=1, max_args=1)
+def _exp(x: pint.Quantity) -> pint.Quantity:
+    """e to a dimensionless power."""
+    return Quantity(np.exp(_dimensionless(x, "exp")), DIMENSIONLESS)
 
 
-# The estimate layer's functions (imported last: it registers through ``register`` above).
-from flopcast.scenario import estimators, network_functions, plan_functions  # noqa: E402, F401
+def _ceil(x: pint.Quantity) -> pint.Quantity:
+    """Round up, in the value's own unit."""
+    return Quantity(np.ceil(np.asarray(x.magnitude)), x.units)
+
+
+def _floor(x: pint.Quantity) -> pint.Quantity:
+    """Round down, in the value's own unit."""
+    return Quantity(np.floor(np.asarray(x.magnitude)), x.units)
+
+
+def _pi() -> pint.Quantity:
+    """The number pi (3.14159...)."""
+    return Quantity(math.pi, DIMENSIONLESS)
+
+
+_VALUES = (Parameter("values"),)
+
+#: The built-in functions.
+BUILTINS: tuple[Function, ...] = (
+    function("min", _extreme(np.minimum), doc="Elementwise minimum of values in one unit.",
+             params=_VALUES, variadic=True),
+    function("max", _extreme(np.maximum), doc="Elementwise maximum of values in one unit.",
+             params=_VALUES, variadic=True),
+    function("sqrt", _sqrt, exponents=(0.5,)),
+    function("log", _log),
+    function("exp", _exp),
+    function("ceil", _ceil),
+    function("floor", _floor),
+    function("to", _to, exponents=(1.0,)),
+    function("qty", _qty),
+    function("pi", _pi),
+)  # fmt: skip
+
+
+@cache
+def _catalog_free() -> tuple[Function, ...]:
+    from flopcast.scenario.estimators import ESTIMATORS
+    from flopcast.scenario.network_functions import NETWORK_FUNCTIONS
+
+    return (*BUILTINS, *ESTIMATORS, *NETWORK_FUNCTIONS)
+
+
+def function_table(catalog: Catalog | None = None) -> dict[str, Function]:
+    """Every expression function by name; the plan functions look up ``catalog`` (the
+    built-in one when None)."""
+    from flopcast.scenario.plan_functions import plan_functions
+
+    table: dict[str, Function] = {}
+    for entry in (*_catalog_free(), *plan_functions(catalog)):
+        assert entry.name not in table, f"function {entry.name!r} defined twice"
+        table[entry.name] = entry
+    return table

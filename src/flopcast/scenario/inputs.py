@@ -131,13 +131,7 @@ def _in_unit(value: pint.Quantity, unit: pint.Unit, field: str) -> float:
 
 def _family(spec: DistributionSpec, v: dict[str, float], unit: pint.Unit) -> d.Distribution:
     family = spec.dist or _default_family(spec, v)
-    need = _REQUIRED[family]
-    missing = [field for field in need if field not in v and getattr(spec, field, None) is None]
-    if missing:
-        raise InputError(
-            f"a {family} distribution needs {', '.join(need)}; missing {', '.join(missing)}",
-            field=missing[0],
-        )
+    _check_fields(spec, v, family)
     if family == "point":
         return d.Point(value=v["value"])
     if family == "to":
@@ -165,6 +159,47 @@ def _family(spec: DistributionSpec, v: dict[str, float], unit: pint.Unit) -> d.D
         low, high = _bounds(v) if "range[0]" in v else (0.0, 1.0)
         return d.Beta(alpha=float(spec.alpha or 0), beta=float(spec.beta or 0), lo=low, hi=high)
     return _mixture(spec, unit)
+
+
+def _check_fields(spec: DistributionSpec, v: dict[str, float], family: str) -> None:
+    """The fields ``family`` needs are present, and no value is given two ways."""
+    conflicts = [f for f in ("range", "mean", "median", "components") if getattr(spec, f)
+                 is not None]  # fmt: skip
+    if spec.value is not None and conflicts:
+        raise InputError(
+            f"'value' and {conflicts[0]!r} both give the value; keep one", field=conflicts[0]
+        )
+    interval = isinstance(spec.value, str) and _INTERVAL_SEPARATOR in spec.value
+    if spec.value is not None and not interval and family != "point":
+        raise InputError(
+            f"a {family} distribution takes a range ('a to b' or range: [a, b]), not one value",
+            field="value",
+        )
+    need = _REQUIRED[family]
+    missing = [field for field in need if field not in v and getattr(spec, field, None) is None]
+    if missing:
+        raise InputError(
+            f"a {family} distribution needs {', '.join(need)}; missing {', '.join(missing)}",
+            field=missing[0],
+        )
+    for pair, alternative in _PAIRS.get(family, ()):
+        has = [f for f in pair if f in v or getattr(spec, f, None) is not None]
+        has_range = "range[0]" in v or "value.low" in v
+        if not has_range and len(has) != len(pair):
+            raise InputError(
+                f"a {family} distribution needs {' and '.join(pair)}, or {alternative}",
+                field=next(f for f in pair if f not in has),
+            )
+
+
+#: Field pairs some families need together unless a range is given instead.
+_PAIRS: dict[str, tuple[tuple[tuple[str, ...], str], ...]] = {
+    "normal": ((("mean", "sd"), "a range (90% interval)"),),
+    "lognormal": ((("median", "gsd"), "a range (90% interval)"),),
+    "uniform": ((("range",), "a range"),),
+    "loguniform": ((("range",), "a range"),),
+    "pert": ((("range",), "a range"),),
+}
 
 
 def _default_family(spec: DistributionSpec, v: dict[str, float]) -> str:
@@ -197,8 +232,31 @@ def _bounds(v: dict[str, float]) -> tuple[float, float]:
     raise InputError("expected a range: [low, high] or a value 'low to high'", field="range")
 
 
+#: Most components a mixture may have, counting those of nested mixtures.
+MAX_MIXTURE_COMPONENTS = 1000
+
+
+def _leaves(spec: DistributionSpec) -> int:
+    """Components of a mixture, nested ones counted through (iteratively)."""
+    count, stack = 0, [spec]
+    while stack:
+        current = stack.pop()
+        if current.components:
+            stack.extend(current.components)
+            if len(stack) > MAX_MIXTURE_COMPONENTS:
+                return len(stack)
+        else:
+            count += 1
+    return count
+
+
 def _mixture(spec: DistributionSpec, unit: pint.Unit) -> d.Distribution:
     assert spec.components is not None and spec.weights is not None
+    if _leaves(spec) > MAX_MIXTURE_COMPONENTS:
+        raise InputError(
+            f"a mixture may have at most {MAX_MIXTURE_COMPONENTS} components, nested ones included",
+            field="components",
+        )
     components = []
     for index, component in enumerate(spec.components):
         with_unit = msgspec.structs.replace(component, unit=component.unit or str(unit))

@@ -22,39 +22,44 @@ from flopcast.errors import CycleError, FlopcastError, InputError, UnitError, Un
 from flopcast.files import read_yaml
 from flopcast.quantity.units import DIMENSIONLESS, parse_quantity, parse_unit
 from flopcast.scenario.expr import parse_expression
-from flopcast.scenario.functions import FUNCTIONS
+from flopcast.scenario.functions import function_table
 from flopcast.scenario.inputs import build_distribution, catalog_input
 from flopcast.scenario.model import Expectation, InputDef, OutputDef, Scenario
 from flopcast.scenario.schema import ExpectSpec, InputSpec, OutputSpec, ScenarioSpec
+from flopcast.scenario.signature import Function
 
 T = TypeVar("T")
 
 
-def load_scenario(path: str | Path, catalog: Catalog | None = None) -> Scenario:
+def load_scenario(
+    path: str | Path, catalog: Catalog | None = None, *, allow_paths: bool = False
+) -> Scenario:
     """Load and check a scenario file; raises FlopcastError subclasses on bad input.
 
-    ``catalog`` serves inputs that name a catalog value (the built-in one by default).
+    ``catalog`` serves inputs that name a catalog value (the built-in one by default);
+    ``allow_paths`` lets the file's ``catalogs:`` lie outside its folder.
     """
     name = str(path)
     try:
-        return _load(name, read_yaml(name), catalog)
+        return _load(name, read_yaml(name), catalog, allow_paths)
     except FlopcastError as err:
         raise err.located(file=name) from None
 
 
-def _load(name: str, data: Any, catalog: Catalog | None) -> Scenario:
+def _load(name: str, data: Any, catalog: Catalog | None, allow_paths: bool) -> Scenario:
     if not isinstance(data, dict):
         found = "an empty file" if data is None else f"a {type(data).__name__}"
         raise InputError(f"expected a mapping with 'title', 'inputs' and 'outputs', got {found}")
     spec = _convert(data, ScenarioSpec, None)
     if spec.catalogs:
-        catalog = _scenario_catalog(name, spec.catalogs, catalog)
+        catalog = _scenario_catalog(name, spec.catalogs, catalog, allow_paths)
     inputs = {
         key: _input(key, _convert(value, InputSpec, f"inputs.{key}"), catalog)
         for key, value in spec.inputs.items()
     }
+    functions = function_table(catalog)
     outputs = {
-        key: _output(key, _convert(value, OutputSpec, f"outputs.{key}"))
+        key: _output(key, _convert(value, OutputSpec, f"outputs.{key}"), functions)
         for key, value in spec.outputs.items()
     }
     _check_names(inputs, outputs)
@@ -71,6 +76,7 @@ def _load(name: str, data: Any, catalog: Catalog | None) -> Scenario:
         input_dependencies=_input_dependencies(inputs, outputs, order),
         catalog=catalog,
         correlations=_correlations(spec.correlations, inputs),
+        functions=functions,
     )
 
 
@@ -105,23 +111,39 @@ def _correlations(
     return tuple(pairs)
 
 
-def _scenario_catalog(name: str, files: list[str], base: Catalog | None) -> Catalog:
-    """The catalog with the scenario's own files (relative to it) applied on top."""
-    from flopcast.catalog.loader import read_catalog_file
-    from flopcast.catalog.model import Catalog as CatalogType
+def _scenario_catalog(
+    name: str, files: list[str], base: Catalog | None, allow_paths: bool
+) -> Catalog:
+    """The catalog with the scenario's own files (relative to it) applied on top, merged
+    field by field as ``--catalog`` files are. The files must lie in the scenario's folder or
+    below it, unless ``allow_paths``."""
+    from flopcast.catalog.loader import override_catalog, read_catalog_file
 
     folder = Path(name).parent
     catalog = base or builtin_catalog()
     for index, file in enumerate(files):
+        where = f"catalogs[{index}]"
+        path = folder / file
+        if not allow_paths and not _inside(folder, path):
+            raise InputError(
+                f"catalog files must lie in the scenario's folder or below it, got {file!r} "
+                "(--allow-paths lifts this)",
+                field=where,
+            )
         try:
-            entries = read_catalog_file(str(folder / file))
+            catalog = override_catalog(catalog, read_catalog_file(str(path)))
         except FlopcastError as err:
-            raise err.nested(f"catalogs[{index}]") from None
-        merged = dict(catalog.entries)
-        for entry in entries:
-            merged[entry.id] = entry
-        catalog = CatalogType(merged)
+            raise err.nested(where) from None
     return catalog
+
+
+def _inside(folder: Path, path: Path) -> bool:
+    """Whether ``path`` lies in ``folder`` or below it (links resolved)."""
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True
 
 
 def _convert(data: Any, kind: type[T], prefix: str | None) -> T:
@@ -154,8 +176,6 @@ def _valid_name(name: str, section: str) -> None:
             "'__' or a Python keyword",
             field=f"{section}.{name}",
         )
-    if name in FUNCTIONS:
-        raise InputError(f"{name!r} is the name of a function", field=f"{section}.{name}")
 
 
 def _input(name: str, spec: InputSpec, catalog: Catalog | None) -> InputDef:
@@ -185,11 +205,11 @@ def _one_line(text: str | None) -> str | None:
     return None if text is None else " ".join(text.split())
 
 
-def _output(name: str, spec: OutputSpec) -> OutputDef:
+def _output(name: str, spec: OutputSpec, functions: dict[str, Function]) -> OutputDef:
     _valid_name(name, "outputs")
     field = f"outputs.{name}"
     try:
-        expression = parse_expression(spec.expr, FUNCTIONS)
+        expression = parse_expression(spec.expr, functions)
     except FlopcastError as err:
         raise err.located(field=f"{field}.expr") from None
     try:
@@ -237,7 +257,13 @@ def _expectation(spec: ExpectSpec, output_unit: Any) -> Expectation:
         raise InputError(f"range lower end {low:.4g} is above its upper end {high:.4g}")
     if spec.check == "interval" and kind != "range":
         raise InputError("check: interval needs a claimed range", field="check")
-    tolerance = float(parse_quantity(spec.tolerance).to(DIMENSIONLESS).magnitude)
+    written = parse_quantity(spec.tolerance)
+    if not written.dimensionless:
+        raise UnitError(
+            f"a tolerance is a share such as 10% or 0.1, got {spec.tolerance!r}",
+            field="tolerance",
+        )
+    tolerance = float(written.to(DIMENSIONLESS).magnitude)
     if tolerance < 0:
         raise InputError(f"tolerance must be >= 0, got {tolerance}", field="tolerance")
     return Expectation(
@@ -291,27 +317,36 @@ def _check_names(inputs: dict[str, InputDef], outputs: dict[str, OutputDef]) -> 
 
 
 def _topological_order(outputs: dict[str, OutputDef]) -> tuple[str, ...]:
-    """Outputs ordered so each follows those it reads; a cycle is an error naming it."""
+    """Outputs ordered so each follows those it reads; a cycle is an error naming it.
+
+    A depth-first search with an explicit stack: thousands of outputs that each read the
+    next must not exhaust Python's recursion limit.
+    """
     order: list[str] = []
     state: dict[str, str] = {}
-
-    def visit(name: str, path: list[str]) -> None:
-        if state.get(name) == "done":
-            return
-        if state.get(name) == "active":
-            cycle = [*path[path.index(name) :], name]
-            raise CycleError(
-                f"outputs depend on each other in a cycle: {' -> '.join(cycle)}",
-                field=f"outputs.{name}.expr",
-            )
-        state[name] = "active"
-        for dependency in sorted(outputs[name].expression.names & outputs.keys()):
-            visit(dependency, [*path, name])
-        state[name] = "done"
-        order.append(name)
-
-    for name in outputs:
-        visit(name, [])
+    for root in outputs:
+        if state.get(root) == "done":
+            continue
+        path: list[str] = [root]
+        pending = [iter(sorted(outputs[root].expression.names & outputs.keys()))]
+        state[root] = "active"
+        while pending:
+            following = next(pending[-1], None)
+            if following is None:
+                finished = path.pop()
+                pending.pop()
+                state[finished] = "done"
+                order.append(finished)
+            elif state.get(following) == "active":
+                cycle = [*path[path.index(following) :], following]
+                raise CycleError(
+                    f"outputs depend on each other in a cycle: {' -> '.join(cycle)}",
+                    field=f"outputs.{following}.expr",
+                )
+            elif state.get(following) != "done":
+                state[following] = "active"
+                path.append(following)
+                pending.append(iter(sorted(outputs[following].expression.names & outputs.keys())))
     return tuple(order)
 
 

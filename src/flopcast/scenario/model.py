@@ -5,13 +5,14 @@ These are what :mod:`flopcast.scenario.evaluate` works on; files never reach it 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pint
 
 from flopcast.catalog.model import Catalog
 from flopcast.quantity.distributions import Distribution
 from flopcast.scenario.expr import Expression
+from flopcast.scenario.signature import Function
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -100,6 +101,9 @@ class Scenario:
     """The catalog its inputs and plan functions use (None: the built-in one)."""
     correlations: tuple[tuple[str, str, float], ...] = ()
     """Rank correlations between inputs (a, b, rho)."""
+    functions: dict[str, Function] = field(default_factory=dict)
+    """The functions its expressions may call (:func:`flopcast.scenario.functions.function_table`
+    for its catalog)."""
 
     @property
     def claims(self) -> list[OutputDef]:

@@ -10,7 +10,7 @@ from flopcast.errors import InputError
 from flopcast.estimate._units import magnitude, quantity
 from flopcast.network import roofline, sync
 from flopcast.network.topology import FIBRE_LATENCY_PER_KM
-from flopcast.scenario.functions import register
+from flopcast.scenario.signature import Function, function
 
 
 def _precision(text: object) -> str:
@@ -19,18 +19,18 @@ def _precision(text: object) -> str:
     return str(text)
 
 
-def _gradient_bytes(params: pint.Quantity, precision: object) -> pint.Quantity:
+def _gradient_bytes(params: pint.Quantity, precision: str) -> pint.Quantity:
     bytes_per = sync.PAYLOAD_BYTES[_precision(precision)]
     return quantity(magnitude(params, "parameter", "params") * bytes_per, "byte")
 
 
-def _scheme(every: pint.Quantity, precision: object) -> sync.Scheme:
+def _scheme(every: pint.Quantity, precision: str) -> sync.Scheme:
     steps = float(magnitude(every, "", "every"))
     return sync.Scheme(name="scenario", precision=_precision(precision), every=max(1, round(steps)))
 
 
 def _sync_bytes_per_step(
-    params: pint.Quantity, sites: pint.Quantity, every: pint.Quantity, precision: object
+    params: pint.Quantity, sites: pint.Quantity, every: pint.Quantity, precision: str
 ) -> pint.Quantity:
     scheme = _scheme(every, precision)
     count = magnitude(params, "parameter", "params")
@@ -41,7 +41,7 @@ def _wan_utilization(
     params: pint.Quantity,
     sites: pint.Quantity,
     every: pint.Quantity,
-    precision: object,
+    precision: str,
     step_time: pint.Quantity,
     bandwidth: pint.Quantity,
 ) -> pint.Quantity:
@@ -89,54 +89,20 @@ def _fibre_latency(distance: pint.Quantity) -> pint.Quantity:
     return quantity(magnitude(distance, "km", "distance") * FIBRE_LATENCY_PER_KM, "s")
 
 
-register(
-    "gradient_bytes",
-    _gradient_bytes,
-    min_args=2,
-    max_args=2,
-    exponents=(1.0,),
-    doc='bytes of one copy of the gradients: gradient_bytes(params, "fp32")',
-)
-register(
-    "sync_bytes_per_step",
-    _sync_bytes_per_step,
-    min_args=4,
-    max_args=4,
-    doc='WAN bytes per site per step: (params, sites, every, "bf16")',
-)
-register(
-    "wan_utilization",
-    _wan_utilization,
-    min_args=6,
-    max_args=6,
-    doc='compute share with a WAN link: (params, sites, every, "fp32", step, bandwidth)',
-)
-register(
-    "gemm_intensity",
-    _intensity,
-    min_args=4,
-    max_args=4,
-    doc="FLOP per byte of an (m x k) @ (k x n) GEMM: (m, n, k, bytes_per_element)",
-)
-register(
-    "min_square_tile",
-    _min_tile,
-    min_args=3,
-    max_args=3,
-    doc="smallest compute-bound square tile: (peak, bandwidth, bytes_per_element)",
-)
-register(
-    "gemm_tiles",
-    _tiles,
-    min_args=4,
-    max_args=4,
-    doc="tiles of a given side in an (m x n x k) product: (m, n, k, tile)",
-)
-register(
-    "fibre_latency",
-    _fibre_latency,
-    min_args=1,
-    max_args=1,
-    exponents=(1.0,),
-    doc="one-way latency of a fibre route of a given length",
-)
+#: The network layer's functions, as expression functions.
+NETWORK_FUNCTIONS: tuple[Function, ...] = (
+    function("gradient_bytes", _gradient_bytes, exponents=(1.0,),
+             doc='Bytes of one copy of the gradients: gradient_bytes(params, "fp32").'),
+    function("sync_bytes_per_step", _sync_bytes_per_step,
+             doc='WAN bytes per site per step: (params, sites, every, "bf16").'),
+    function("wan_utilization", _wan_utilization,
+             doc='Compute share with a WAN link: (params, sites, every, "fp32", step, bandwidth).'),
+    function("gemm_intensity", _intensity,
+             doc="FLOP per byte of an (m x k) @ (k x n) GEMM: (m, n, k, bytes_per_element)."),
+    function("min_square_tile", _min_tile,
+             doc="Smallest compute-bound square tile: (peak, bandwidth, bytes_per_element)."),
+    function("gemm_tiles", _tiles,
+             doc="Tiles of a given side in an (m x n x k) product: (m, n, k, tile)."),
+    function("fibre_latency", _fibre_latency, exponents=(1.0,),
+             doc="One-way latency of a fibre route of a given length."),
+)  # fmt: skip

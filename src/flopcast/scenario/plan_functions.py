@@ -5,12 +5,15 @@ siblings ``plan_mfu`` and ``plan_tokens_per_s`` predict one plan with the step-t
 (:mod:`flopcast.parallel.steptime`): ``model`` and ``accelerator`` are catalog IDs in quotes,
 ``devices`` a chip count, ``tp``, ``pp`` and ``vpp`` degrees (data parallelism takes the
 devices left), ``seq_len`` and ``batch_tokens`` token counts. Plans use sequence parallelism,
-no recomputation, ZeRO-1 and BF16; the scenario's catalog and the built-in calibration.
-Arguments must be point values (a plan is one layout).
+no recomputation, ZeRO-1, BF16 and flash attention; the scenario's catalog and the built-in
+calibration. Arguments must be point values (a plan is one layout), and counts positive.
 
 ``best_step_time(model, accelerator, devices, seq_len, batch_tokens)`` and ``best_mfu``
 run the plan search (:mod:`flopcast.parallel.search`) and report its best plan that fits
 memory. ``scale_up_domain(accelerator)`` is the chips of one scale-up domain.
+
+The functions are built for one catalog (:func:`plan_functions`): the scenario's own, with
+its ``catalogs:`` applied, or the built-in one.
 """
 
 from __future__ import annotations
@@ -21,125 +24,101 @@ from typing import Any
 import numpy as np
 import pint
 
+from flopcast.catalog.model import Catalog
 from flopcast.errors import InputError
 from flopcast.estimate._units import magnitude, quantity
-from flopcast.scenario.functions import ACTIVE_CATALOG, register
-
-
-def _catalog() -> Any:
-    """The evaluating scenario's catalog, or the built-in one."""
-    from flopcast.catalog.loader import builtin_catalog
-
-    return ACTIVE_CATALOG.get() or builtin_catalog()
+from flopcast.scenario.signature import Function, Parameter, function
 
 
 def _point(value: pint.Quantity, unit: str, name: str) -> int:
     array = np.asarray(magnitude(value, unit, name))
     if array.size != 1:
         raise InputError(f"argument {name!r} of a plan must be a point value, not a distribution")
-    return round(float(array.reshape(-1)[0]))
+    number = round(float(array.reshape(-1)[0]))
+    if number < 1:
+        raise InputError(f"argument {name!r} of a plan must be at least 1, got {number}")
+    return number
 
 
-def _text(value: object, name: str) -> str:
-    if not isinstance(value, str):
-        raise InputError(f"argument {name!r} must be a quoted catalog ID")
-    return value
+_PLAN = tuple(
+    Parameter(name, text=name in ("model", "accelerator"))
+    for name in ("model", "accelerator", "devices", "tp", "pp", "vpp", "seq_len", "batch_tokens")
+)
+_SEARCH = tuple(
+    Parameter(name, text=name in ("model", "accelerator"))
+    for name in ("model", "accelerator", "devices", "seq_len", "batch_tokens")
+)
 
-
-def _prediction(model: object, accelerator: object, *numbers: pint.Quantity) -> Any:
-    from flopcast.parallel.calibration import default_calibration
-    from flopcast.parallel.layout import build_plan, resolve
-    from flopcast.parallel.steptime import predict
-
-    devices, tp, pp, vpp, seq_len, batch = numbers
-    architecture, hardware, _ = resolve(
-        _catalog(),
-        _text(model, "model"),
-        _text(accelerator, "accelerator"),
-    )
-    plan = build_plan(
-        architecture,
-        devices=_point(devices, "chip", "devices"),
-        tp=_point(tp, "", "tp"),
-        pp=_point(pp, "", "pp"),
-        vpp=_point(vpp, "", "vpp"),
-        seq_len=_point(seq_len, "token", "seq_len"),
-        global_batch_tokens=_point(batch, "token", "batch_tokens"),
-    )
-    return predict(architecture, hardware, plan, default_calibration())
-
-
-def _metric(pick: Callable[[Any], pint.Quantity]) -> Callable[..., pint.Quantity]:
-    def call(*arguments: Any) -> pint.Quantity:
-        return pick(_prediction(*arguments))
-
-    return call
-
-
-_SIGNATURE = "(model, accelerator, devices, tp, pp, vpp, seq_len, batch_tokens)"
-
+#: What each plan function reports of a prediction, and in which unit.
 _METRICS: list[tuple[str, Callable[[Any], pint.Quantity], str]] = [
     ("plan_step_time", lambda p: quantity(float(p.step_time), "s"),
-     "predicted seconds per optimizer step"),
-    ("plan_mfu", lambda p: quantity(float(p.mfu), ""), "predicted model FLOPs utilization"),
+     "Predicted seconds per optimizer step of one plan."),
+    ("plan_mfu", lambda p: quantity(float(p.mfu), ""),
+     "Predicted model FLOPs utilization of one plan."),
     ("plan_tokens_per_s", lambda p: quantity(float(p.tokens_per_s_per_device), "token/s/chip"),
-     "predicted tokens per second per device"),
+     "Predicted tokens per second per device of one plan."),
 ]  # fmt: skip
 
-for _name, _pick, _doc in _METRICS:
-    register(_name, _metric(_pick), doc=f"{_doc} {_SIGNATURE}", min_args=8, max_args=8)
 
+def plan_functions(catalog: Catalog | None) -> tuple[Function, ...]:
+    """The step-time model's expression functions, looking up ``catalog`` (built-in: None)."""
 
-def _search(model: object, accelerator: object, *numbers: pint.Quantity) -> Any:
-    from flopcast.parallel.calibration import default_calibration
-    from flopcast.parallel.layout import resolve
-    from flopcast.parallel.search import search
+    def lookup() -> Catalog:
+        from flopcast.catalog.loader import builtin_catalog
 
-    devices, seq_len, batch = numbers
-    catalog = _catalog()
-    architecture, hardware, _ = resolve(
-        catalog, _text(model, "model"), _text(accelerator, "accelerator")
-    )
-    seq = _point(seq_len, "token", "seq_len")
-    result = search(
-        architecture, hardware, default_calibration(), devices=_point(devices, "chip", "devices"),
-        seq_len=seq, global_batches=[_point(batch, "token", "batch_tokens") // seq],
+        return catalog or builtin_catalog()
+
+    def prediction(model: str, accelerator: str, *numbers: pint.Quantity) -> Any:
+        from flopcast.parallel.calibration import default_calibration
+        from flopcast.parallel.layout import build_plan, resolve
+        from flopcast.parallel.steptime import predict
+
+        devices, tp, pp, vpp, seq_len, batch = numbers
+        architecture, hardware, _ = resolve(lookup(), model, accelerator)
+        plan = build_plan(
+            architecture,
+            devices=_point(devices, "chip", "devices"),
+            tp=_point(tp, "", "tp"),
+            pp=_point(pp, "", "pp"),
+            vpp=_point(vpp, "", "vpp"),
+            seq_len=_point(seq_len, "token", "seq_len"),
+            global_batch_tokens=_point(batch, "token", "batch_tokens"),
+        )
+        return predict(architecture, hardware, plan, default_calibration())
+
+    def best(model: str, accelerator: str, *numbers: pint.Quantity) -> Any:
+        from flopcast.parallel.calibration import default_calibration
+        from flopcast.parallel.layout import resolve
+        from flopcast.parallel.search import search
+
+        devices, seq_len, batch = numbers
+        architecture, hardware, _ = resolve(lookup(), model, accelerator)
+        seq = _point(seq_len, "token", "seq_len")
+        sequences = _point(batch, "token", "batch_tokens") // seq
+        if sequences < 1:
+            raise InputError("argument 'batch_tokens' is less than one sequence")
+        count = _point(devices, "chip", "devices")
+        result = search(architecture, hardware, default_calibration(), devices=count,
+                        seq_len=seq, global_batches=[sequences])  # fmt: skip
+        if result.feasible == 0:
+            raise InputError(f"no plan of {architecture.name} fits on {hardware.name}")
+        return result
+
+    def metric(pick: Callable[[Any], pint.Quantity]) -> Callable[..., pint.Quantity]:
+        return lambda *arguments: pick(prediction(*arguments))
+
+    def scale_up_domain(accelerator: str) -> pint.Quantity:
+        """Chips in one scale-up (NVLink, ICI) domain of an accelerator."""
+        from flopcast.parallel.hardware import hardware_from_catalog
+
+        entry = lookup().entry(accelerator, "accelerator")
+        return quantity(float(hardware_from_catalog(entry, lookup()).scale_up_domain), "chip")
+
+    return (
+        *(function(name, metric(pick), doc=doc, params=_PLAN) for name, pick, doc in _METRICS),
+        function("best_step_time", lambda *a: quantity(float(best(*a).step_time[0]), "s"),
+                 doc="Step time of the best plan the search finds.", params=_SEARCH),
+        function("best_mfu", lambda *a: quantity(float(best(*a).mfu[0]), ""),
+                 doc="MFU of the best plan the search finds.", params=_SEARCH),
+        function("scale_up_domain", scale_up_domain),
     )  # fmt: skip
-    if result.feasible == 0:
-        raise InputError(f"no plan of {architecture.name} fits on {hardware.name}")
-    return result
-
-
-_SEARCH_SIGNATURE = "(model, accelerator, devices, seq_len, batch_tokens)"
-
-register(
-    "best_step_time",
-    lambda *a: quantity(float(_search(*a).step_time[0]), "s"),
-    doc=f"step time of the best plan the search finds {_SEARCH_SIGNATURE}",
-    min_args=5,
-    max_args=5,
-)
-register(
-    "best_mfu",
-    lambda *a: quantity(float(_search(*a).mfu[0]), ""),
-    doc=f"MFU of the best plan the search finds {_SEARCH_SIGNATURE}",
-    min_args=5,
-    max_args=5,
-)
-
-
-def _scale_up_domain(accelerator: object) -> pint.Quantity:
-    from flopcast.parallel.hardware import hardware_from_catalog
-
-    catalog = _catalog()
-    entry = catalog.entry(_text(accelerator, "accelerator"), "accelerator")
-    return quantity(float(hardware_from_catalog(entry, catalog).scale_up_domain), "chip")
-
-
-register(
-    "scale_up_domain",
-    _scale_up_domain,
-    doc="chips in one scale-up (NVLink, ICI) domain of an accelerator",
-    min_args=1,
-    max_args=1,
-)
