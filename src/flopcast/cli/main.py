@@ -6,7 +6,6 @@ on stderr and exit status 2, never a traceback (click's own usage errors also ex
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,15 +15,15 @@ import click
 from flopcast import __version__
 from flopcast.catalog.model import KINDS
 from flopcast.cli.options import (
-    LONG_RUN_SAMPLES,
+    Sampling,
     catalog_option,
+    echo_json,
     full_catalog,
-    interactive,
-    user_catalog,
+    sampling_options,
 )
 from flopcast.errors import FlopcastError, InputError
-from flopcast.scenario.evaluate import DEFAULT_SAMPLES, ScenarioResult, evaluate
-from flopcast.scenario.loader import load_scenario
+from flopcast.report.escape import plain
+from flopcast.scenario.evaluate import ScenarioResult
 
 #: File name endings searched for claim files inside folders.
 CLAIM_FILE_SUFFIXES = (".yaml", ".yml")
@@ -37,31 +36,8 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except FlopcastError as err:
-            click.echo(f"error: {err}", err=True)
+            click.echo(f"error: {plain(err)}", err=True)
             ctx.exit(2)
-
-
-def _evaluate(scenario: Any, samples: int, seed: int, **options: Any) -> ScenarioResult:
-    """Evaluate, with a spinner on a terminal for long runs."""
-    if samples < LONG_RUN_SAMPLES or not interactive():
-        return evaluate(scenario, samples=samples, seed=seed, **options)
-    from rich.console import Console
-
-    with Console(stderr=True).status(f"sampling {samples:,} draws per input"):
-        return evaluate(scenario, samples=samples, seed=seed, **options)
-
-
-def _sampling_options(function: Any) -> Any:
-    function = click.option(
-        "--seed", default=0, show_default=True, type=int, help="Seed of the random generator."
-    )(function)
-    return click.option(
-        "--samples",
-        default=DEFAULT_SAMPLES,
-        show_default=True,
-        type=click.IntRange(min=2),
-        help="Samples drawn per input.",
-    )(function)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -85,23 +61,14 @@ def cli() -> None:
     show_default=True,
     help="Comma-separated percentiles (0-100) to report, beside 5, 50 and 95.",
 )
-@_sampling_options
-@catalog_option
-def run(
-    file: str,
-    output_format: str,
-    percentiles: str,
-    samples: int,
-    seed: int,
-    catalogs: tuple[str, ...],
-) -> None:
+@sampling_options
+def run(file: str, output_format: str, percentiles: str, sampling: Sampling) -> None:
     """Evaluate the scenario FILE: every output with its median, 90% interval and drivers."""
-    scenario = load_scenario(file, user_catalog(catalogs))
-    result = _evaluate(scenario, samples, seed, percentiles=_percentiles(percentiles))
+    result = sampling.evaluate(sampling.load(file), percentiles=_percentiles(percentiles))
     if output_format == "json":
         from flopcast.report.data import scenario_data
 
-        click.echo(json.dumps(scenario_data(result), indent=2))
+        echo_json(scenario_data(result))
     elif output_format == "markdown":
         from flopcast.report.text import markdown
 
@@ -145,22 +112,14 @@ def _percentiles(text: str) -> list[float]:
     default=None,
     help="Default: from the output file's extension.",
 )
-@_sampling_options
-@catalog_option
-def report(
-    file: str,
-    output: str,
-    output_format: str | None,
-    samples: int,
-    seed: int,
-    catalogs: tuple[str, ...],
-) -> None:
+@sampling_options
+def report(file: str, output: str, output_format: str | None, sampling: Sampling) -> None:
     """Write a report of the scenario FILE: a self-contained HTML page with figures, or
     Markdown with its figures as SVG files beside it."""
     from flopcast.report.html import scenario_html, write_atomically
     from flopcast.report.markdown import write_markdown_report
 
-    result = _evaluate(load_scenario(file, user_catalog(catalogs)), samples, seed)
+    result = sampling.evaluate(sampling.load(file))
     chosen = output_format or ("markdown" if output.endswith(".md") else "html")
     if chosen == "html":
         write_atomically(output, scenario_html(result))
@@ -178,11 +137,8 @@ def report(
     default="text",
     show_default=True,
 )
-@_sampling_options
-@catalog_option
-def check(
-    paths: tuple[str, ...], output_format: str, samples: int, seed: int, catalogs: tuple[str, ...]
-) -> None:
+@sampling_options
+def check(paths: tuple[str, ...], output_format: str, sampling: Sampling) -> None:
     """Check the claims in PATHS (claim files, or folders searched for them).
 
     Exit status 0 only when every claim holds; 1 when some claim fails; 2 when a file could
@@ -190,12 +146,11 @@ def check(
     """
     results: list[ScenarioResult] = []
     errors: list[FlopcastError] = []
-    catalog = user_catalog(catalogs)
     for file, explicit in _claim_files(paths, errors):
         try:
             if not explicit and _is_catalog_file(file):
                 continue  # catalogs live beside claim files (e.g. examples/seed/catalogs/)
-            scenario = load_scenario(file, catalog)
+            scenario = sampling.load(file)
             if not scenario.claims:
                 if explicit:
                     raise InputError(
@@ -204,7 +159,7 @@ def check(
                         field="outputs",
                     )
                 continue
-            results.append(_evaluate(scenario, samples, seed))
+            results.append(sampling.evaluate(scenario))
         except FlopcastError as err:
             errors.append(err.located(file=file))
     verdicts = [(result, output) for result in results for output in result.outputs if output.claim]
@@ -257,11 +212,13 @@ def _print_check_text(
     for result, output in verdicts:
         label = result.scenario.id or Path(result.scenario.path).stem
         click.echo(
-            f"{verdict_word(output.claim.held):6} {label} {output.definition.name}: "
-            f"{output.claim.reason}"
+            plain(
+                f"{verdict_word(output.claim.held):6} {label} {output.definition.name}: "
+                f"{output.claim.reason}"
+            )
         )
     for err in errors:
-        click.echo(f"ERROR  {err}", err=True)
+        click.echo(f"ERROR  {plain(err)}", err=True)
     click.echo(line)
 
 
@@ -293,7 +250,7 @@ def _print_check_json(
             "line": line,
         },
     }
-    click.echo(json.dumps(document, indent=2))
+    echo_json(document)
 
 
 @cli.group("catalog")
@@ -322,7 +279,7 @@ def catalog_show(entry_id: str, output_format: str, catalogs: tuple[str, ...]) -
 
     entry = full_catalog(catalogs).entry(entry_id)
     if output_format == "json":
-        click.echo(json.dumps(entry_data(entry), indent=2))
+        echo_json(entry_data(entry))
     else:
         print_entry(entry, sys.stdout)
 

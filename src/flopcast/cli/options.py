@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
+from dataclasses import dataclass
 from typing import Any
 
 import click
@@ -43,3 +45,114 @@ LONG_RUN_SAMPLES = 1_000_000
 def interactive() -> bool:
     """True on a terminal outside CI: where progress indicators belong."""
     return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+def echo_lines(lines: Any) -> None:
+    """Print text lines, with escape sequences and control characters from files removed."""
+    from flopcast.report.escape import plain
+
+    for line in lines:
+        click.echo(plain(line))
+
+
+def echo_json(data: Any) -> None:
+    """Print ``data`` as strict JSON: a non-finite number becomes null (JSON has no NaN)."""
+    import json
+
+    click.echo(json.dumps(finite(data), indent=2, allow_nan=False))
+
+
+def finite(data: Any) -> Any:
+    """``data`` with every non-finite float replaced by None."""
+    import math
+
+    if isinstance(data, float):
+        return data if math.isfinite(data) else None
+    if isinstance(data, dict):
+        return {key: finite(value) for key, value in data.items()}
+    if isinstance(data, list | tuple):
+        return [finite(value) for value in data]
+    return data
+
+
+@dataclass(frozen=True)
+class Sampling:
+    """How ``run``, ``check`` and ``report`` load and evaluate scenarios."""
+
+    samples: int
+    seed: int
+    max_memory: int
+    """Bytes the sample arrays may use."""
+    allow_paths: bool
+    """Whether a scenario's ``catalogs:`` may lie outside its folder."""
+    catalogs: tuple[str, ...]
+    """User catalog files (``--catalog``)."""
+
+    def load(self, file: str) -> Any:
+        """The scenario in ``file``, with the user's catalogs."""
+        from flopcast.scenario.loader import load_scenario
+
+        catalog = user_catalog(self.catalogs)
+        return load_scenario(file, catalog, allow_paths=self.allow_paths)
+
+    def evaluate(self, scenario: Any, **options: Any) -> Any:
+        """Evaluate ``scenario``, with a spinner on a terminal for long runs."""
+        from flopcast.scenario.evaluate import evaluate
+
+        def run() -> Any:
+            return evaluate(
+                scenario,
+                samples=self.samples,
+                seed=self.seed,
+                max_memory=self.max_memory,
+                **options,
+            )
+
+        if self.samples < LONG_RUN_SAMPLES or not interactive():
+            return run()
+        from rich.console import Console
+
+        with Console(stderr=True).status(f"sampling {self.samples:,} draws per input"):
+            return run()
+
+
+def sampling_options(command: Any) -> Any:
+    """``--samples``, ``--seed``, ``--max-memory``, ``--allow-paths`` and ``--catalog``,
+    handed to the command as one :class:`Sampling` argument named ``sampling``."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        sampling = Sampling(
+            samples=kwargs.pop("samples"),
+            seed=kwargs.pop("seed"),
+            max_memory=int(kwargs.pop("max_memory_gib") * 2**30),
+            allow_paths=kwargs.pop("allow_paths"),
+            catalogs=kwargs.pop("catalogs"),
+        )
+        return command(*args, sampling=sampling, **kwargs)
+
+    from flopcast.scenario.evaluate import DEFAULT_MAX_MEMORY, DEFAULT_SAMPLES
+
+    options = [
+        click.option(
+            "--samples", default=DEFAULT_SAMPLES, show_default=True, type=click.IntRange(min=2),
+            help="Samples drawn per input.",
+        ),
+        click.option(
+            "--seed", default=0, show_default=True, type=click.IntRange(min=0),
+            help="Seed of the random generator (a non-negative integer).",
+        ),
+        click.option(
+            "--max-memory", "max_memory_gib", default=DEFAULT_MAX_MEMORY / 2**30,
+            show_default=True, type=click.FloatRange(min=0, min_open=True),
+            help="GiB the sample arrays may use; a run that needs more is refused.",
+        ),
+        click.option(
+            "--allow-paths", is_flag=True,
+            help="Let a scenario's catalogs: lie outside its folder.",
+        ),
+        catalog_option,
+    ]  # fmt: skip
+    for option in reversed(options):
+        wrapper = option(wrapper)
+    return wrapper

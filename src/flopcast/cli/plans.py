@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from typing import Any
 
 import click
 
-from flopcast.cli.options import catalog_option, full_catalog, interactive
+from flopcast.cli.options import (
+    catalog_option,
+    echo_json,
+    echo_lines,
+    full_catalog,
+    interactive,
+)
 from flopcast.errors import InputError
 from flopcast.parallel.plan import ATTENTION, PRECISIONS, RECOMPUTE
 
@@ -39,6 +44,9 @@ DEFAULT_GLOBAL_BATCH_TOKENS = 4 * 2**20
 
 #: Sequence length when neither the command line nor the model's catalog entry gives one.
 DEFAULT_SEQ_LEN = 4096
+
+#: Longest sequence accepted [token] (16.8M: far beyond any context trained so far).
+MAX_SEQ_LEN = 2**24
 
 
 def network_options(function: Any) -> Any:
@@ -71,7 +79,12 @@ def network_options(function: Any) -> Any:
 @click.option("--ep", default=1, show_default=True, type=click.IntRange(min=1))
 @click.option("--vpp", default=1, show_default=True, type=click.IntRange(min=1))
 @click.option("--micro-batch", default=1, show_default=True, type=click.IntRange(min=1))
-@click.option("--seq-len", default=None, type=click.IntRange(min=1), help="Default: the model's.")
+@click.option(
+    "--seq-len",
+    default=None,
+    type=click.IntRange(min=1, max=MAX_SEQ_LEN),
+    help="Default: the model's.",
+)
 @click.option(
     "--global-batch-tokens",
     default=DEFAULT_GLOBAL_BATCH_TOKENS,
@@ -113,23 +126,22 @@ def predict(**options: Any) -> None:
     prediction = predict_step(model, hardware, plan, calibration)
     data = prediction_data(prediction, calibration.interval(hardware.family))
     needed, available = data["memory_gib"]["total"], hardware.hbm_bytes / 2**30
-    data["fits_memory"] = needed <= available
+    if needed > available:
+        raise InputError(
+            f"the plan needs {needed:.1f} GiB per device and {hardware.name} has "
+            f"{available:.0f} GiB; more TP, PP, ZeRO sharding or recomputation would lower it",
+            field="plan",
+        )
+    data["fits_memory"] = True
     if options["output_format"] == "json":
-        click.echo(json.dumps(data, indent=2))
-    else:
-        click.echo(
-            f"{model.name} on {plan.devices} x {hardware.name}: TP {plan.tp}, PP {plan.pp} "
-            f"(VPP {plan.vpp}), DP {plan.dp}, CP {plan.cp}, EP {plan.ep}, "
-            f"micro-batch {plan.micro_batch}, {plan.global_batch:g} sequences of {plan.seq_len}"
-        )
-        for line in prediction_lines(data, available):
-            click.echo(line)
-    if not data["fits_memory"]:
-        click.echo(
-            f"warning: the plan needs {needed:.1f} GiB per device; {hardware.name} has "
-            f"{available:.0f} GiB",
-            err=True,
-        )
+        echo_json(data)
+        return
+    header = (
+        f"{model.name} on {plan.devices} x {hardware.name}: TP {plan.tp}, PP {plan.pp} "
+        f"(VPP {plan.vpp}), DP {plan.dp}, CP {plan.cp}, EP {plan.ep}, "
+        f"micro-batch {plan.micro_batch}, {plan.global_batch:g} sequences of {plan.seq_len}"
+    )
+    echo_lines([header, *prediction_lines(data, available)])
 
 
 @click.command()
@@ -178,10 +190,9 @@ def validate(
         data["line"] = validation.line
         lines += cross_validation_lines(validation.comparisons, validation.line)
     if output_format == "json":
-        click.echo(json.dumps(data, indent=2, allow_nan=False))
+        echo_json(data)
     else:
-        for line in lines:
-            click.echo(line)
+        echo_lines(lines)
     if report_path:
         from flopcast.report.html import validation_html, write_atomically
 
@@ -189,22 +200,31 @@ def validate(
     sys.exit(0)
 
 
+#: Most global batches a --global-batch-tokens range may open (powers of two apart).
+MAX_BATCHES = 16
+
+
 def _batches(text: str, seq_len: int) -> list[int]:
     """``--global-batch-tokens``: one value, or ``LOW-HIGH`` for every power-of-two multiple
-    of the sequence length in between."""
+    of the sequence length in between (at most :data:`MAX_BATCHES` of them)."""
     try:
         low, _, high = text.partition("-")
         bounds = (int(float(low)), int(float(high or low)))
-    except ValueError:
+    except (ValueError, OverflowError):
         bounds = (0, -1)
     if bounds[0] <= 0 or bounds[1] < bounds[0]:
         raise click.BadParameter(
             f"expected a token count or LOW-HIGH, got {text!r}", param_hint="--global-batch-tokens"
         )
+    if bounds[0] < seq_len:
+        raise click.BadParameter(
+            f"a batch holds at least one {seq_len}-token sequence, got {bounds[0]} tokens",
+            param_hint="--global-batch-tokens",
+        )
     sequences = [bounds[0] // seq_len]
-    while sequences[-1] * 2 * seq_len <= bounds[1]:
+    while sequences[-1] * 2 * seq_len <= bounds[1] and len(sequences) < MAX_BATCHES:
         sequences.append(sequences[-1] * 2)
-    return [s for s in sequences if s > 0] or [1]
+    return sequences
 
 
 @click.command()
@@ -213,7 +233,12 @@ def _batches(text: str, seq_len: int) -> list[int]:
     "--accelerator", "accelerator_id", default=None, help="Catalog accelerator ID (or --cluster)."
 )
 @click.option("--devices", required=True, type=click.IntRange(min=1))
-@click.option("--seq-len", default=None, type=click.IntRange(min=1), help="Default: the model's.")
+@click.option(
+    "--seq-len",
+    default=None,
+    type=click.IntRange(min=1, max=MAX_SEQ_LEN),
+    help="Default: the model's.",
+)
 @click.option(
     "--global-batch-tokens",
     default=str(DEFAULT_GLOBAL_BATCH_TOKENS),
@@ -265,10 +290,9 @@ def search(**options: Any) -> None:
     data = search_data(result, options["top"], options["objective"])
     title = f"{model.name} on {options['devices']} x {hardware.name}"
     if options["output_format"] == "json":
-        click.echo(json.dumps(data, indent=2))
+        echo_json(data)
     else:
-        for line in search_lines(data, title):
-            click.echo(line)
+        echo_lines(search_lines(data, title))
     if options["report_path"]:
         from flopcast.report.html import search_html, write_atomically
 
@@ -340,12 +364,10 @@ def sites(**options: Any) -> None:
     rows = scheme_rows(params, n_sites, step, options["exposed_share"], layers=layers,
                        link_bandwidth=link)  # fmt: skip
     if options["output_format"] == "json":
-        click.echo(json.dumps({"params": params, "sites": n_sites, "step_time_s": step,
-                               "exposed_share": options["exposed_share"], "schemes": rows},
-                              indent=2, allow_nan=False))  # fmt: skip
+        echo_json({"params": params, "sites": n_sites, "step_time_s": step,
+                   "exposed_share": options["exposed_share"], "schemes": rows})  # fmt: skip
         return
-    for line in sites_lines(rows, params, n_sites, step, options["exposed_share"]):
-        click.echo(line)
+    echo_lines(sites_lines(rows, params, n_sites, step, options["exposed_share"]))
 
 
 def _site_model(catalog: Any, model_id: str | None, params: float | None) -> tuple[float, Any]:

@@ -110,6 +110,12 @@ def build_plan(
             f"{sorted(PRECISIONS)}, attention one of {sorted(ATTENTION)}"
         )
     if dp is None:
+        if devices % (tp * pp * cp):
+            raise InputError(
+                f"impossible plan: TP x PP x CP = {tp * pp * cp} does not divide the {devices} "
+                "devices",
+                field="plan",
+            )
         dp = devices // (tp * pp * cp)
     if global_batch_tokens % seq_len:
         raise InputError(

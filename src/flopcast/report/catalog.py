@@ -7,6 +7,7 @@ from typing import Any, TextIO
 from flopcast.catalog.model import Catalog, CatalogEntry, CatalogValue
 from flopcast.quantity.format import format_number
 from flopcast.quantity.units import format_unit
+from flopcast.report.escape import rich_markup, rich_text
 
 
 def value_text(value: CatalogValue) -> str:
@@ -47,7 +48,7 @@ def print_entry_list(catalog: Catalog, kinds: list[str], stream: TextIO) -> None
     for kind in kinds:
         table = Table("ID", "name", "numbers", title=f"{kind}s", title_justify="left")
         for entry in catalog.of_kind(kind):
-            table.add_row(entry.id, entry.name, str(len(entry.numbers)))
+            table.add_row(entry.id, rich_text(entry.name), str(len(entry.numbers)))
         console.print(table)
 
 
@@ -57,14 +58,17 @@ def print_entry(entry: CatalogEntry, stream: TextIO) -> None:
     from rich.table import Table
 
     console = Console(file=stream, width=max(120, Console(file=stream).width))
-    console.print(f"[bold]{entry.id}[/bold]: {entry.name} ({entry.kind}, from {entry.origin})")
+    console.print(
+        f"[bold]{entry.id}[/bold]: {rich_markup(entry.name)} ({entry.kind}, from "
+        f"{rich_markup(entry.origin)})"
+    )
     for key, value in entry.text.items():
         if key != "name":
-            console.print(f"  {key}: {value}")
+            console.print(f"  {rich_markup(key)}: {rich_markup(value)}")
     table = Table("field", "value", "unit", "source")
     for name, value in entry.numbers.items():
         source = value.source + (f" [derived: {value.derived}]" if value.derived else "")
         if value.date:
             source = f"({value.date}) {source}"
-        table.add_row(name, value_text(value), format_unit(value.unit), source)
+        table.add_row(name, value_text(value), format_unit(value.unit), rich_text(source))
     console.print(table)

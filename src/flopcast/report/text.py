@@ -6,6 +6,7 @@ from typing import TextIO
 
 from flopcast.quantity.format import format_value
 from flopcast.quantity.units import format_unit
+from flopcast.report.escape import markdown_cell, markdown_text, rich_markup, rich_text
 from flopcast.scenario.evaluate import InputResult, OutputResult, ScenarioResult
 
 #: Sensitivity shares below this are left out of the one-line summary.
@@ -52,10 +53,14 @@ def print_table(result: ScenarioResult, stream: TextIO) -> None:
     console = Console(file=stream, width=max(120, Console(file=stream).width))
     scenario = result.scenario
     heading = f"{scenario.id}: {scenario.title}" if scenario.id else scenario.title
-    console.print(f"[bold]{heading}[/bold]  ({result.samples:,} samples, seed {result.seed})")
+    console.print(
+        f"[bold]{rich_markup(heading)}[/bold]  ({result.samples:,} samples, seed {result.seed})"
+    )
     inputs = Table("input", "value (90% interval)", "source", title="Inputs", title_justify="left")
     for item in result.inputs:
-        inputs.add_row(item.definition.name, _input_text(item), item.definition.source)
+        inputs.add_row(
+            item.definition.name, rich_text(_input_text(item)), rich_text(item.definition.source)
+        )
     console.print(inputs)
     outputs = Table(
         "output", "median", "90% interval", "driven by", title="Outputs", title_justify="left"
@@ -63,9 +68,9 @@ def print_table(result: ScenarioResult, stream: TextIO) -> None:
     for output in result.outputs:
         outputs.add_row(
             output.definition.name,
-            format_value(output.summary.median, output.unit_text),
-            _output_interval(output),
-            sensitivity_text(output),
+            rich_text(format_value(output.summary.median, output.unit_text)),
+            rich_text(_output_interval(output)),
+            rich_text(sensitivity_text(output)),
         )
     console.print(outputs)
     for output in result.outputs:
@@ -73,7 +78,7 @@ def print_table(result: ScenarioResult, stream: TextIO) -> None:
             style = "green" if output.claim.held else "red"
             console.print(
                 f"[{style}]{verdict_word(output.claim.held)}[/{style}] "
-                f"{output.definition.name}: {output.claim.reason}"
+                f"{output.definition.name}: {rich_markup(output.claim.reason)}"
             )
 
 
@@ -81,11 +86,17 @@ def markdown(result: ScenarioResult) -> str:
     """The same content as Markdown tables, for issues and posts."""
     scenario = result.scenario
     heading = f"{scenario.id}: {scenario.title}" if scenario.id else scenario.title
-    lines = [f"## {heading}", "", f"{result.samples:,} samples, seed {result.seed}.", ""]
+    lines = [
+        f"## {markdown_text(heading)}",
+        "",
+        f"{result.samples:,} samples, seed {result.seed}.",
+        "",
+    ]
     lines += ["| input | value (90% interval) | source |", "|---|---|---|"]
     for item in result.inputs:
         lines.append(
-            f"| `{item.definition.name}` | {_input_text(item)} | {_cell(item.definition.source)} |"
+            f"| `{item.definition.name}` | {_input_text(item)} "
+            f"| {markdown_cell(item.definition.source)} |"
         )
     lines += ["", "| output | median | 90% interval | driven by |", "|---|---|---|---|"]
     for output in result.outputs:
@@ -99,12 +110,10 @@ def markdown(result: ScenarioResult) -> str:
         lines += ["", "### Claims", ""]
     for output in claims:
         assert output.claim is not None and output.definition.expect is not None
-        lines.append(f"> {output.definition.expect.quote}")
+        lines.append(f"> {markdown_text(output.definition.expect.quote)}")
         lines.append("")
-        lines.append(f"**{verdict_word(output.claim.held)}**: {output.claim.reason}.")
+        lines.append(
+            f"**{verdict_word(output.claim.held)}**: {markdown_text(output.claim.reason)}."
+        )
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
-
-
-def _cell(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|")

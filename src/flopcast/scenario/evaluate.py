@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 import pint
 
-from flopcast.errors import ExpressionError, FlopcastError, UnitError
-from flopcast.quantity.distributions import log_sigma
+from flopcast.errors import ExpressionError, FlopcastError, InputError, UnitError
+from flopcast.quantity.distributions import Point, log_sigma
 from flopcast.quantity.sensitivity import Sensitivity, log_variance_shares, rank_shares
 from flopcast.quantity.summary import DEFAULT_PERCENTILES, Summary, summarize
 from flopcast.quantity.units import Quantity, convert, format_unit
@@ -25,6 +25,23 @@ from flopcast.scenario.model import InputDef, OutputDef, Scenario
 
 #: Samples drawn when none are asked for: enough for percentiles to ~1% at the tails.
 DEFAULT_SAMPLES = 20_000
+
+#: Memory a run may give its sample arrays unless told otherwise [byte].
+DEFAULT_MAX_MEMORY = 4 * 2**30
+
+#: Arrays of one sample size held per uncertain input or output while evaluating: its own
+#: samples and the temporaries of the arithmetic and sorting (a measured bound).
+ARRAYS_PER_VALUE = 3
+
+#: Bytes per sample (float64).
+SAMPLE_BYTES = 8
+
+
+def memory_needed(scenario: Scenario, samples: int) -> int:
+    """Bytes a run of ``samples`` draws needs for its arrays, about."""
+    uncertain = sum(1 for d in scenario.inputs.values() if not isinstance(d.distribution, Point))
+    arrays = ARRAYS_PER_VALUE * (uncertain + len(scenario.outputs))
+    return SAMPLE_BYTES * samples * max(arrays, 1)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -82,10 +99,22 @@ def evaluate(
     samples: int = DEFAULT_SAMPLES,
     seed: int = 0,
     percentiles: Sequence[float] = DEFAULT_PERCENTILES,
+    max_memory: int = DEFAULT_MAX_MEMORY,
 ) -> ScenarioResult:
-    """Run ``scenario`` with ``samples`` draws per input from a generator seeded with ``seed``."""
+    """Run ``scenario`` with ``samples`` draws per input from a generator seeded with ``seed``.
+
+    A run whose arrays would need more than ``max_memory`` bytes is refused before anything
+    is drawn (an InputError naming ``--samples``)."""
     if samples < 2:
-        raise ValueError(f"samples must be at least 2, got {samples}")
+        raise InputError(f"samples must be at least 2, got {samples}", field="--samples")
+    needed = memory_needed(scenario, samples)
+    if needed > max_memory:
+        raise InputError(
+            f"{samples:,} samples of this scenario need about {needed / 2**30:.1f} GiB, more "
+            f"than the {max_memory / 2**30:.1f} GiB allowed; lower --samples or raise "
+            "--max-memory",
+            field="--samples",
+        )
     rng = np.random.default_rng(seed)
     raw = {name: d.distribution.sample(rng, samples) for name, d in scenario.inputs.items()}
     if scenario.correlations:
