@@ -6,6 +6,7 @@ on stderr and exit status 2, never a traceback (click's own usage errors also ex
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -29,8 +30,13 @@ from flopcast.scenario.evaluate import ScenarioResult
 CLAIM_FILE_SUFFIXES = (".yaml", ".yml")
 
 
+#: Exit status of an error flopcast did not expect (a bug, not bad input).
+INTERNAL_ERROR = 3
+
+
 class _Group(click.Group):
-    """Turns user errors into a message and exit status 2."""
+    """Turns user errors into a message and exit status 2, and anything unexpected into a
+    one-line report and exit status 3 (``FLOPCAST_DEBUG=1`` shows the traceback)."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -38,6 +44,17 @@ class _Group(click.Group):
         except FlopcastError as err:
             click.echo(f"error: {plain(err)}", err=True)
             ctx.exit(2)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as err:
+            if os.environ.get("FLOPCAST_DEBUG"):
+                raise
+            click.echo(
+                f"internal error: {type(err).__name__}: {plain(err)} (a bug in flopcast; "
+                "please report it with the command; FLOPCAST_DEBUG=1 shows the traceback)",
+                err=True,
+            )
+            ctx.exit(INTERNAL_ERROR)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -116,11 +133,13 @@ def _percentiles(text: str) -> list[float]:
 def report(file: str, output: str, output_format: str | None, sampling: Sampling) -> None:
     """Write a report of the scenario FILE: a self-contained HTML page with figures, or
     Markdown with its figures as SVG files beside it."""
-    from flopcast.report.html import scenario_html, write_atomically
+    from flopcast.report.html import scenario_html
     from flopcast.report.markdown import write_markdown_report
+    from flopcast.report.output import check_output, write_atomically
 
-    result = sampling.evaluate(sampling.load(file))
     chosen = output_format or ("markdown" if output.endswith(".md") else "html")
+    check_output(output, [file], figures=chosen == "markdown")
+    result = sampling.evaluate(sampling.load(file))
     if chosen == "html":
         write_atomically(output, scenario_html(result))
     else:
@@ -298,4 +317,7 @@ _register_plan_commands()
 
 def main() -> None:
     """Console entry point."""
+    from flopcast.report.output import install_signal_cleanup
+
+    install_signal_cleanup()
     cli()

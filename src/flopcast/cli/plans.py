@@ -171,9 +171,9 @@ def validate(
 
     table = runs or str(BUNDLED_TABLE)
     if report_path:
-        from flopcast.report.html import check_output_path
+        from flopcast.report.output import check_output
 
-        check_output_path(report_path)
+        check_output(report_path, [table])
     rows = read_runs(table, full_catalog(catalogs))
     done, skipped = compare(rows, default_calibration())
     if not done:
@@ -194,7 +194,8 @@ def validate(
     else:
         echo_lines(lines)
     if report_path:
-        from flopcast.report.html import validation_html, write_atomically
+        from flopcast.report.html import validation_html
+        from flopcast.report.output import write_atomically
 
         write_atomically(report_path, validation_html(validation_data(done, skipped)))
     sys.exit(0)
@@ -275,6 +276,10 @@ def search(**options: Any) -> None:
     )
     seq_len = options["seq_len"] or seq_default or DEFAULT_SEQ_LEN
     precisions = {"bf16": (0,), "fp8": (1,), "both": (0, 1)}[options["precision"]]
+    if options["report_path"]:
+        from flopcast.report.output import check_output
+
+        check_output(options["report_path"])
     progress = _progress_bar() if interactive() else None
     result = run_search(
         model, hardware, default_calibration(), devices=options["devices"], seq_len=seq_len,
@@ -294,7 +299,8 @@ def search(**options: Any) -> None:
     else:
         echo_lines(search_lines(data, title))
     if options["report_path"]:
-        from flopcast.report.html import search_html, write_atomically
+        from flopcast.report.html import search_html
+        from flopcast.report.output import write_atomically
 
         write_atomically(options["report_path"], search_html(data, title))
 

@@ -60,7 +60,7 @@ def parse_number_text(text: str) -> tuple[float, str]:
     """The number at the start of ``text`` and the rest; a UnitError when there is none."""
     match = _NUMBER.match(text)
     digits = match.group() if match else ""
-    if not re.search(r"\d", digits):
+    if not re.match(r"[+-]?\.?\d", digits):  # a digit before any exponent
         raise UnitError(f"expected a number at the start of {_short(text)}")
     value = float(digits.replace(",", ""))
     if not math.isfinite(value):

@@ -20,6 +20,10 @@ FIGURE_SIZE = (6.0, 2.6)
 #: Histogram bins for distribution figures.
 BINS = 60
 
+#: Samples whose range is at most this share of their median are drawn as one value (a
+#: histogram cannot bin a range at the limit of floating-point resolution).
+CONSTANT_SPREAD = 1e-9
+
 
 def _pyplot() -> Any:
     import matplotlib
@@ -27,13 +31,21 @@ def _pyplot() -> Any:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    plt.rcParams.update({"svg.fonttype": "none", "font.size": 9})
+    # A fixed hash salt and no date make the SVG text the same from run to run.
+    plt.rcParams.update({"svg.fonttype": "none", "font.size": 9, "svg.hashsalt": "flopcast"})
     return plt
+
+
+def label(text: object) -> str:
+    """Text from files made safe for a matplotlib label (``$`` would start mathtext)."""
+    from flopcast.report.escape import plain
+
+    return plain(text).replace("$", r"\$")
 
 
 def _svg(figure: Any) -> str:
     buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", bbox_inches="tight")
+    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     _pyplot().close(figure)
     text = buffer.getvalue()
     return text[text.index("<svg") :]
@@ -49,7 +61,7 @@ def distribution_svg(
     low, median, high = np.percentile(values, [5, 50, 95])
     positive = bool(np.all(values > 0))
     spread = np.percentile(values, 99) / max(np.percentile(values, 1), 1e-300) if positive else 1.0
-    if np.ptp(values) == 0:
+    if np.ptp(values) <= CONSTANT_SPREAD * max(abs(median), np.finfo(float).tiny):
         axis.axvline(median, color="#1f4e79", linewidth=2, label="value")
         axis.set_yticks([])
     else:
@@ -65,8 +77,8 @@ def distribution_svg(
         start = claim_low if claim_low is not None else axis.get_xlim()[0]
         end = claim_high if claim_high is not None else axis.get_xlim()[1]
         axis.axvspan(start, end, color="#e6550d", alpha=0.15, label="claimed")
-    axis.set_xlabel(unit or "value")
-    axis.set_title(title, loc="left", fontsize=10)
+    axis.set_xlabel(label(unit) or "value")
+    axis.set_title(label(title), loc="left", fontsize=10)
     axis.legend(loc="upper right", fontsize=8, frameon=False)
     return _svg(figure)
 
@@ -78,10 +90,10 @@ def tornado_svg(shares: list[tuple[str, float]], title: str) -> str:
     values = [share for _, share in shares][::-1]
     height = max(1.2, 0.35 * len(names) + 0.6)
     figure, axis = plt.subplots(figsize=(FIGURE_SIZE[0], height))
-    axis.barh(names, values, color="#3182bd")
+    axis.barh([label(n) for n in names], values, color="#3182bd")
     axis.set_xlim(0, 1)
     axis.set_xlabel("share of spread")
-    axis.set_title(title, loc="left", fontsize=10)
+    axis.set_title(label(title), loc="left", fontsize=10)
     return _svg(figure)
 
 
@@ -97,14 +109,14 @@ def scatter_svg(
     axis.fill_between([low, high], [low * 0.8, high * 0.8], [low * 1.2, high * 1.2],
                       color="grey", alpha=0.15, label="within 20%")  # fmt: skip
     for name, (xs, ys) in points.items():
-        axis.scatter(xs, ys, s=14, label=name)
+        axis.scatter(xs, ys, s=14, label=label(name))
     axis.set_xscale("log")
     axis.set_yscale("log")
     axis.set_xlim(low, high)
     axis.set_ylim(low, high)
     axis.set_xlabel(xlabel)
     axis.set_ylabel(ylabel)
-    axis.set_title(title, loc="left", fontsize=10)
+    axis.set_title(label(title), loc="left", fontsize=10)
     axis.legend(fontsize=7, frameon=False, loc="upper left")
     return _svg(figure)
 
@@ -117,9 +129,14 @@ def stacked_bars_svg(labels: list[str], parts: dict[str, list[float]], title: st
     for name, values in parts.items():
         array = np.asarray(values, dtype=float)
         if np.any(array > 0):
-            axis.barh(labels[::-1], array[::-1], left=left[::-1], label=name.replace("_", " "))
+            axis.barh(
+                [label(x) for x in labels[::-1]],
+                array[::-1],
+                left=left[::-1],
+                label=label(name.replace("_", " ")),
+            )
             left += array
     axis.set_xlabel("seconds per step")
-    axis.set_title(title, loc="left", fontsize=10)
+    axis.set_title(label(title), loc="left", fontsize=10)
     axis.legend(fontsize=7, frameon=False, ncol=4, loc="upper center", bbox_to_anchor=(0.5, -0.3))
     return _svg(figure)

@@ -7,10 +7,7 @@ of ``<body>`` (``data-figure-sizes``, ``data-errors``), which the browser test r
 from __future__ import annotations
 
 import html
-import os
 import re
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from flopcast.quantity.format import format_number, format_value
@@ -221,38 +218,3 @@ def search_html(data: dict[str, Any], title: str) -> str:
         f"<th>why it loses</th></tr>{rows}</table>"
     )
     return page(title, body)
-
-
-#: Permissions of written reports before the umask (as ``open`` would create them).
-_FILE_MODE = 0o666
-
-
-def _current_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def check_output_path(path: str) -> None:
-    """Refuse, before any work, an output path whose folder does not exist."""
-    from flopcast.errors import InputError
-
-    folder = Path(path).parent
-    if not folder.is_dir():
-        raise InputError(f"cannot write {path}: folder {folder} does not exist", file=path)
-
-
-def write_atomically(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file, so nothing is left half-written."""
-    target = Path(path)
-    handle, temporary = tempfile.mkstemp(
-        dir=target.parent or ".", prefix=".flopcast-", suffix=".tmp"
-    )
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.chmod(temporary, _FILE_MODE & ~_current_umask())  # mkstemp makes it private
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
