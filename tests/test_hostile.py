@@ -447,3 +447,22 @@ def test_fuzz_number_and_unit_text_is_read_or_refused(text):
         except UnitError:
             continue
         assert value is not None
+
+
+def test_scenario_and_search_sizes_are_bounded(tmp_path):
+    from flopcast.scenario.loader import MAX_ENTRIES
+
+    many = "".join(f"  i{i}: {{value: 1, source: s}}\n" for i in range(MAX_ENTRIES + 1))
+    path = _scenario(tmp_path, f"title: t\ninputs:\n{many}outputs: {{y: {{expr: i0}}}}")
+    result = _run("run", str(path))
+    assert result.exit_code == 2 and "at most" in result.output
+    from flopcast.parallel import search as search_module
+
+    original = search_module.MAX_GRID
+    search_module.MAX_GRID = 1000
+    try:
+        result = _run("search", "--model", "llama3-8b", "--accelerator", "h100-sxm",
+                      "--devices", "8")  # fmt: skip
+    finally:
+        search_module.MAX_GRID = original
+    assert result.exit_code == 2 and "candidate plans" in result.output

@@ -16,6 +16,7 @@ what is reported.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from flopcast.errors import InputError
 from flopcast.parallel.architecture import Architecture
 from flopcast.parallel.calibration import Calibration
 from flopcast.parallel.hardware import Hardware
@@ -38,6 +40,9 @@ MICRO_BATCHES = (1, 2, 4, 8)
 #: ZeRO stages tried: the distributed optimizer (1) and full sharding (3). Stages 0 and 2 are
 #: never better in this model (0 only adds memory; 2 saves less than 3 at the same traffic).
 ZERO_CHOICES = (1, 3)
+
+#: Most candidate plans a search enumerates before the plan rules filter them.
+MAX_GRID = 20_000_000
 
 #: Candidates evaluated per chunk (bounds memory: ~100 arrays of this many float64s).
 CHUNK = 200_000
@@ -108,6 +113,12 @@ def candidates(
         "zero": list(ZERO_CHOICES),
         "fp8": list(precisions),
     }
+    size = math.prod(len(values) for values in axes.values())
+    if size > MAX_GRID:
+        raise InputError(
+            f"the search would enumerate {size:,} candidate plans, more than {MAX_GRID:,}; "
+            "narrow the batch range or the precisions"
+        )
     grids = np.meshgrid(*[np.asarray(v, dtype=float) for v in axes.values()], indexing="ij")
     c = {name: grid.reshape(-1) for name, grid in zip(axes, grids, strict=True)}
     dp = devices / (c["tp"] * c["pp"] * c["cp"])

@@ -30,6 +30,10 @@ from flopcast.scenario.signature import Function
 
 T = TypeVar("T")
 
+#: Most inputs, and most outputs, a scenario may have (far beyond any real one; each costs
+#: parsing time and sample memory).
+MAX_ENTRIES = 5000
+
 
 def load_scenario(
     path: str | Path, catalog: Catalog | None = None, *, allow_paths: bool = False
@@ -51,6 +55,12 @@ def _load(name: str, data: Any, catalog: Catalog | None, allow_paths: bool) -> S
         found = "an empty file" if data is None else f"a {type(data).__name__}"
         raise InputError(f"expected a mapping with 'title', 'inputs' and 'outputs', got {found}")
     spec = _convert(data, ScenarioSpec, None)
+    for section, entries in (("inputs", spec.inputs), ("outputs", spec.outputs)):
+        if len(entries) > MAX_ENTRIES:
+            raise InputError(
+                f"a scenario has at most {MAX_ENTRIES:,} {section}, got {len(entries):,}",
+                field=section,
+            )
     if spec.catalogs:
         catalog = _scenario_catalog(name, spec.catalogs, catalog, allow_paths)
     inputs = {
