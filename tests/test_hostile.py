@@ -466,3 +466,22 @@ def test_scenario_and_search_sizes_are_bounded(tmp_path):
     finally:
         search_module.MAX_GRID = original
     assert result.exit_code == 2 and "candidate plans" in result.output
+
+
+def test_a_closed_pipe_stops_quietly():
+    """``flopcast check ... | head -1``: no traceback and no internal error when the reader
+    leaves early."""
+    seed = str(ROOT / "examples" / "seed")
+    process = subprocess.Popen(  # six times the seed: more output than a pipe buffers
+        [sys.executable, "-m", "flopcast", "check", *[seed] * 6],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    first = process.stdout.readline()
+    process.stdout.close()
+    errors = process.stderr.read().decode()
+    process.wait(timeout=120)
+    assert first.startswith(b"HELD")
+    assert "Traceback" not in errors and "internal error" not in errors
+    assert process.returncode == 141

@@ -184,3 +184,47 @@ def test_catalog_cli_and_override_in_a_run(write):
         and "bad.yaml" in refused.output
         and "entries.x.tdp" in refused.output
     )
+
+
+def _ends(value):
+    return value.low, value.high
+
+
+def test_power_bases_follow_the_overheads():
+    """it_power = server_power x network share, facility_power = it_power x PUE, end by end,
+    from the sourced overheads entry (each basis recomputed, not read back)."""
+    catalog = builtin_catalog()
+    share = catalog.value("ai-datacenter-overheads.network_power_share")
+    pue = catalog.value("ai-datacenter-overheads.pue")
+    checked = 0
+    for entry in catalog.of_kind("accelerator"):
+        if not {"server_power", "it_power", "facility_power"} <= set(entry.numbers):
+            continue
+        server = entry.numbers["server_power"]
+        it = entry.numbers["it_power"]
+        facility = entry.numbers["facility_power"]
+        assert _ends(it) == pytest.approx(
+            (server.low * share.low, server.high * share.high), rel=0.005
+        ), entry.id
+        assert _ends(facility) == pytest.approx((it.low * pue.low, it.high * pue.high), rel=0.01), (
+            entry.id
+        )
+        assert facility.low > it.low > server.low >= entry.numbers["tdp"].low, entry.id
+        checked += 1
+    assert checked >= 8
+
+
+def test_currencies_are_units_of_their_own():
+    catalog = builtin_catalog()
+    rate = catalog.value("fx-cny-2024-10.rate")
+    assert rate.unit == parse_unit("USD/CNY") and 0.13 < rate.low < 0.15
+    for entry in catalog.of_kind("price"):
+        if entry.id.startswith("fx-") and "per_usd" in entry.numbers:
+            # the two quotes of one rate are reciprocal
+            assert entry.numbers["rate"].low * entry.numbers["per_usd"].low == pytest.approx(
+                1, rel=1e-4
+            ), entry.id
+    with pytest.raises(UnitError):
+        from flopcast.quantity.units import convert, parse_quantity
+
+        convert(parse_quantity("1 CNY"), parse_unit("USD"))

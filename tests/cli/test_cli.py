@@ -79,17 +79,19 @@ def test_check_folder_of_held_claims(write, tmp_path):
     write("not: [a claim file", "notes.txt")
     result = invoke("check", tmp_path)
     assert result.exit_code == 0, result.output
-    assert result.output.strip().splitlines()[-1] == "2 claims: 2 held, 0 failed"
+    assert result.output.strip().splitlines()[-1] == "2 claims: 2 held, 0 failed, 0 undecided"
 
 
 def test_check_seed_folder_counts_recorded_verdicts():
     result = invoke("check", EXAMPLES / "seed")
     verdicts = [line.split()[0] for line in result.output.splitlines()[:-1]]
     held, failed = verdicts.count("HELD"), verdicts.count("FAILED")
+    undecided = verdicts.count("UNDECIDED")
+    assert undecided > 0 and failed > 0  # the seed has claims of every verdict
     assert result.output.strip().splitlines()[-1] == (
-        f"{held + failed} claims: {held} held, {failed} failed"
+        f"{held + failed + undecided} claims: {held} held, {failed} failed, {undecided} undecided"
     )
-    assert result.exit_code == (0 if failed == 0 else 1)
+    assert result.exit_code == 1
 
 
 def test_check_failure_exit_one(write):
@@ -97,8 +99,8 @@ def test_check_failure_exit_one(write):
     failed = write(CLAIM.format(claimed="7 MW"), "failed.yaml")
     result = invoke("check", held, failed)
     assert result.exit_code == 1
-    assert result.output.strip().splitlines()[-1] == "2 claims: 1 held, 1 failed"
-    assert "FAILED T1 b" in result.output
+    assert result.output.strip().splitlines()[-1] == "2 claims: 1 held, 1 failed, 0 undecided"
+    assert "FAILED    T1 b" in result.output
 
 
 def test_check_errors_are_counted(write):
@@ -106,7 +108,8 @@ def test_check_errors_are_counted(write):
     bad = write("title: [", "bad.yaml")
     result = invoke("check", good, bad)
     assert result.exit_code == 2
-    assert result.output.strip().splitlines()[-1] == "1 claims: 1 held, 0 failed, 1 errors"
+    last = result.output.strip().splitlines()[-1]
+    assert last == "1 claims: 1 held, 0 failed, 0 undecided, 1 errors"
 
 
 def test_check_json(write):
@@ -116,8 +119,9 @@ def test_check_json(write):
         "claims": 1,
         "held": 1,
         "failed": 0,
+        "undecided": 0,
         "errors": 0,
-        "line": "1 claims: 1 held, 0 failed",
+        "line": "1 claims: 1 held, 0 failed, 0 undecided",
     }
     assert document["claims"][0]["quote"] == "q"
 
@@ -125,7 +129,7 @@ def test_check_json(write):
 def test_check_empty_folder(tmp_path):
     result = invoke("check", tmp_path)
     assert result.exit_code == 2
-    assert result.output.strip().splitlines()[-1] == "0 claims: 0 held, 0 failed"
+    assert result.output.strip().splitlines()[-1] == "0 claims: 0 held, 0 failed, 0 undecided"
 
 
 def test_explicit_file_without_claims_is_an_error(write):
@@ -193,4 +197,52 @@ def test_real_process_check_examples():
     )
     assert done.returncode in (0, 1), done.stdout + done.stderr
     assert "Traceback" not in done.stderr
-    assert done.stdout.strip().splitlines()[-1].endswith("failed")
+    assert done.stdout.strip().splitlines()[-1].endswith("undecided")
+
+
+UNCERTAIN_CLAIM = """
+id: T2
+title: t
+source_text: source.txt
+inputs:
+  a: {{value: 2 to 4, unit: MW, source: s}}
+outputs:
+  b:
+    expr: a * 2
+    unit: MW
+    expect: {{quote: "{quote}", lines: [{line}], value: 6 MW}}
+"""
+
+
+def test_check_undecided_exits_one_and_is_counted(write):
+    write("The site has about 6 MW.\n", "source.txt")
+    path = write(UNCERTAIN_CLAIM.format(quote="about 6 MW", line=1), "u.yaml")
+    result = invoke("check", path)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0].startswith("UNDECIDED T2 b")
+    assert "80% confidence" in result.output
+    assert result.output.strip().splitlines()[-1] == "1 claims: 0 held, 0 failed, 1 undecided"
+
+
+def test_check_confidence_changes_the_verdict(write):
+    write("The site has about 6 MW.\n", "source.txt")
+    path = write(UNCERTAIN_CLAIM.format(quote="about 6 MW", line=1), "u.yaml")
+    # a confidence at or below one half could call a claim and its negation both held
+    refused = invoke("check", path, "--confidence", "0.4")
+    assert refused.exit_code == 2 and "--confidence" in refused.output
+    loose = invoke("check", path, "--confidence", "0.51", "--format", "json")
+    claim = json.loads(loose.output)["claims"][0]
+    assert claim["confidence"] == 0.51
+    assert claim["verdict"] in ("held", "failed", "undecided")
+    assert 0.0 <= claim["probability_in_range"] <= 1.0
+
+
+def test_check_strict_flags_a_misquote(write):
+    write("The site has about 6 MW.\nNothing else.\n", "source.txt")
+    wrong_line = write(UNCERTAIN_CLAIM.format(quote="about 6 MW", line=2), "a.yaml")
+    result = invoke("check", wrong_line, "--strict")
+    assert result.exit_code == 2
+    assert "line(s) 2" in result.output and "errors" in result.output.strip().splitlines()[-1]
+    assert invoke("check", wrong_line).exit_code == 1  # without --strict: the verdict only
+    misquoted = write(UNCERTAIN_CLAIM.format(quote="roughly 6 MW", line=1), "b.yaml")
+    assert invoke("check", misquoted, "--strict").exit_code == 2

@@ -24,7 +24,14 @@ from flopcast.files import FAST_SAFE_LOADER, load_yaml, read_text
 from flopcast.quantity.units import convert, parse_quantity, parse_unit
 
 #: Built-in catalog files, in ``flopcast/catalog/data``.
-BUILTIN_FILES = ("accelerators.yaml", "models.yaml", "clusters.yaml", "prices.yaml")
+BUILTIN_FILES = (
+    "accelerators.yaml",
+    "models.yaml",
+    "clusters.yaml",
+    "prices.yaml",
+    "currencies.yaml",
+    "networks.yaml",
+)
 
 #: Units that fields with a known meaning must convert to (checked on every catalog).
 FIELD_UNITS = {
@@ -38,6 +45,9 @@ FIELD_UNITS = {
     "scale_up_domain": "chip",
     "tdp": "W/chip",
     "all_in_power": "W/chip",
+    "server_power": "W/chip",
+    "it_power": "W/chip",
+    "facility_power": "W/chip",
     "rental_price": "USD/chip/hour",
     "total_params": "parameter",
     "active_params": "parameter",

@@ -15,7 +15,7 @@ from flopcast.errors import UnknownNameError
 from flopcast.quantity import distributions as d
 
 #: The kinds of catalog, one data file each.
-KINDS = ("accelerator", "model", "cluster", "price")
+KINDS = ("accelerator", "model", "cluster", "price", "network")
 
 
 @dataclass(frozen=True, kw_only=True)

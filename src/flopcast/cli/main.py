@@ -24,7 +24,11 @@ from flopcast.cli.options import (
 )
 from flopcast.errors import FlopcastError, InputError
 from flopcast.report.escape import plain
+from flopcast.scenario.claims import FAILED, HELD, UNDECIDED
 from flopcast.scenario.evaluate import ScenarioResult
+
+#: The verdicts, in the order ``check`` counts them.
+VERDICTS = (HELD, FAILED, UNDECIDED)
 
 #: File name endings searched for claim files inside folders.
 CLAIM_FILE_SUFFIXES = (".yaml", ".yml")
@@ -32,6 +36,9 @@ CLAIM_FILE_SUFFIXES = (".yaml", ".yml")
 
 #: Exit status of an error flopcast did not expect (a bug, not bad input).
 INTERNAL_ERROR = 3
+
+#: Exit status when the reader of standard output closed it: 128 + SIGPIPE, as a shell reports.
+PIPE_CLOSED = 141
 
 
 class _Group(click.Group):
@@ -46,6 +53,12 @@ class _Group(click.Group):
             ctx.exit(2)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except BrokenPipeError:
+            # The reader went away (``flopcast check ... | head``): stop quietly, as Unix
+            # tools do, and keep Python from complaining again when it flushes at exit.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            ctx.exit(PIPE_CLOSED)
         except Exception as err:
             if os.environ.get("FLOPCAST_DEBUG"):
                 raise
@@ -96,8 +109,8 @@ def run(file: str, output_format: str, percentiles: str, sampling: Sampling) -> 
         print_table(result, sys.stdout)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
-    failed = [o for o in result.outputs if o.claim is not None and not o.claim.held]
-    sys.exit(1 if failed else 0)
+    unsettled = [o for o in result.outputs if o.claim is not None and not o.claim.held]
+    sys.exit(1 if unsettled else 0)
 
 
 def _percentiles(text: str) -> list[float]:
@@ -156,12 +169,20 @@ def report(file: str, output: str, output_format: str | None, sampling: Sampling
     default="text",
     show_default=True,
 )
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Also check that each quote stands verbatim on its cited lines of the source text.",
+)
 @sampling_options
-def check(paths: tuple[str, ...], output_format: str, sampling: Sampling) -> None:
+def check(paths: tuple[str, ...], output_format: str, strict: bool, sampling: Sampling) -> None:
     """Check the claims in PATHS (claim files, or folders searched for them).
 
-    Exit status 0 only when every claim holds; 1 when some claim fails; 2 when a file could
-    not be evaluated or no claim was found. The last line is ``N claims: H held, F failed``.
+    A claim is HELD or FAILED when that holds with at least the --confidence probability,
+    otherwise UNDECIDED. Exit status 0 only when every claim holds; 1 when some claim fails
+    or is undecided; 2 when a file could not be evaluated (or, with --strict, misquotes its
+    source) or no claim was found. The last line is ``N claims: H held, F failed, U
+    undecided`` (plus ``, E errors``).
     """
     results: list[ScenarioResult] = []
     errors: list[FlopcastError] = []
@@ -182,8 +203,14 @@ def check(paths: tuple[str, ...], output_format: str, sampling: Sampling) -> Non
         except FlopcastError as err:
             errors.append(err.located(file=file))
     verdicts = [(result, output) for result in results for output in result.outputs if output.claim]
-    held = sum(1 for _, output in verdicts if output.claim and output.claim.held)
-    line = f"{len(verdicts)} claims: {held} held, {len(verdicts) - held} failed"
+    if strict:
+        errors += _quote_errors(results)
+    found = [output.claim.verdict for _, output in verdicts if output.claim is not None]
+    counts = {word: found.count(word) for word in VERDICTS}
+    line = (
+        f"{len(verdicts)} claims: {counts['held']} held, {counts['failed']} failed, "
+        f"{counts['undecided']} undecided"
+    )
     if errors:
         line += f", {len(errors)} errors"
     if not verdicts and not errors:
@@ -194,7 +221,18 @@ def check(paths: tuple[str, ...], output_format: str, sampling: Sampling) -> Non
         _print_check_text(verdicts, errors, line)
     if errors or not verdicts:
         sys.exit(2)
-    sys.exit(0 if held == len(verdicts) else 1)
+    sys.exit(0 if counts["held"] == len(verdicts) else 1)
+
+
+def _quote_errors(results: list[ScenarioResult]) -> list[FlopcastError]:
+    """A claim whose quote does not stand verbatim on its cited lines, as an error."""
+    from flopcast.scenario.quotes import quote_problems
+
+    return [
+        InputError(problem, file=result.scenario.path, field=field)
+        for result in results
+        for field, problem in quote_problems(result.scenario)
+    ]
 
 
 def _is_catalog_file(file: str) -> bool:
@@ -232,7 +270,7 @@ def _print_check_text(
         label = result.scenario.id or Path(result.scenario.path).stem
         click.echo(
             plain(
-                f"{verdict_word(output.claim.held):6} {label} {output.definition.name}: "
+                f"{verdict_word(output.claim):9} {label} {output.definition.name}: "
                 f"{output.claim.reason}"
             )
         )
@@ -255,7 +293,6 @@ def _print_check_json(
         }
         for result, output in verdicts
     ]
-    held = sum(1 for claim in claims if claim["held"])
     document = {
         "claims": claims,
         "errors": [
@@ -263,8 +300,7 @@ def _print_check_json(
         ],
         "summary": {
             "claims": len(claims),
-            "held": held,
-            "failed": len(claims) - held,
+            **{word: sum(1 for c in claims if c["verdict"] == word) for word in VERDICTS},
             "errors": len(errors),
             "line": line,
         },

@@ -87,6 +87,8 @@ class Sampling:
     """Whether a scenario's ``catalogs:`` may lie outside its folder."""
     catalogs: tuple[str, ...]
     """User catalog files (``--catalog``)."""
+    confidence: float = 0.8
+    """Probability at which claims are decided."""
 
     def load(self, file: str) -> Any:
         """The scenario in ``file``, with the user's catalogs."""
@@ -105,6 +107,7 @@ class Sampling:
                 samples=self.samples,
                 seed=self.seed,
                 max_memory=self.max_memory,
+                confidence=self.confidence,
                 **options,
             )
 
@@ -128,9 +131,11 @@ def sampling_options(command: Any) -> Any:
             max_memory=int(kwargs.pop("max_memory_gib") * 2**30),
             allow_paths=kwargs.pop("allow_paths"),
             catalogs=kwargs.pop("catalogs"),
+            confidence=kwargs.pop("confidence"),
         )
         return command(*args, sampling=sampling, **kwargs)
 
+    from flopcast.scenario.claims import DEFAULT_CONFIDENCE
     from flopcast.scenario.evaluate import DEFAULT_MAX_MEMORY, DEFAULT_SAMPLES
 
     options = [
@@ -146,6 +151,11 @@ def sampling_options(command: Any) -> Any:
             "--max-memory", "max_memory_gib", default=DEFAULT_MAX_MEMORY / 2**30,
             show_default=True, type=click.FloatRange(min=0, min_open=True),
             help="GiB the sample arrays may use; a run that needs more is refused.",
+        ),
+        click.option(
+            "--confidence", default=DEFAULT_CONFIDENCE, show_default=True,
+            type=click.FloatRange(0.5, 1, min_open=True, max_open=True),
+            help="Probability at which a claim is HELD or FAILED (else UNDECIDED).",
         ),
         click.option(
             "--allow-paths", is_flag=True,

@@ -13,6 +13,8 @@ unit                    meaning
 ``chip``                one accelerator (aliases ``device``, ``gpu``, ``accelerator``), so
                         that "kW per chip" times chips is kW
 ``USD``                 US dollars; ``$2`` in a value string is read as ``2 USD``
+``CNY``, ``EUR``, ``GBP``  other currencies, each its own dimension: a conversion multiplies by
+                        a dated exchange rate from the catalog (``fx-cny-2024-10.rate``)
 ``bit``, ``byte``        information as its own dimension (pint's are dimensionless); ``B``
 ``bps``                 bit per second (``Tbps`` = 1e12 bit/s)
 ``month``               30.44 days (a mean Gregorian month, 365.25 / 12 rounded as stated
@@ -46,6 +48,11 @@ DOMAIN_DEFINITIONS = (
     "sequence = [sequence] = _ = sequences = seq",
     "chip = [chip] = _ = chips = device = devices = gpu = gpus = GPU = GPUs = accelerator",
     "USD = [currency] = _ = usd = dollar = dollars",
+    # Other currencies are dimensions of their own: rates change, so a conversion multiplies by
+    # a dated rate from the catalog (currencies.yaml) instead of a constant built in here.
+    "CNY = [currency_cny] = _ = yuan = RMB = renminbi",
+    "EUR = [currency_eur] = _ = euro = euros",
+    "GBP = [currency_gbp] = _ = pound_sterling",
     # pint makes bits dimensionless; here information is a dimension, so a byte count is
     # never silently taken for a plain number (or "MW + B" accepted).
     "bit = [information]",

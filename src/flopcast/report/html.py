@@ -24,6 +24,7 @@ h1{font-size:1.5em}h2{font-size:1.2em;border-bottom:1px solid #ddd;padding-botto
 table{border-collapse:collapse;width:100%;font-size:.9em;margin:.5em 0}
 th,td{border-bottom:1px solid #eee;padding:.3em .5em;text-align:left;vertical-align:top}
 th{background:#f6f6f6}.held{color:#176317;font-weight:bold}.failed{color:#a31515;font-weight:bold}
+.undecided{color:#8a6d00;font-weight:bold}
 blockquote{border-left:3px solid #ccc;margin:.5em 0;padding:.2em .8em;color:#555}
 figure{margin:1em 0}figure svg{max-width:100%;height:auto}.muted{color:#777;font-size:.85em}
 .claim{border:1px solid #ddd;border-radius:6px;padding:.6em 1em;margin:.8em 0}
@@ -118,14 +119,15 @@ def scenario_tables_html(result: ScenarioResult) -> str:
         body.append("<h2>Claims</h2>")
         for output in claims:
             assert output.claim is not None and output.definition.expect is not None
-            word = verdict_word(output.claim.held)
+            word = verdict_word(output.claim)
             note = output.definition.expect.note
             body.append(
                 f"<div class=claim><blockquote>{html.escape(output.definition.expect.quote)}"
                 f"</blockquote><span class={word.lower()}>{word}</span> "
                 f"<code>{html.escape(output.definition.name)}</code>: "
                 f"{html.escape(output.claim.reason)}. Probability in the claimed range: "
-                f"{output.claim.probability:.0%}."
+                f"{output.claim.probability:.0%} (verdict at "
+                f"{output.claim.confidence:.0%} confidence)."
                 + (f"<p class=muted>{html.escape(note)}</p>" if note else "")
                 + "</div>"
             )

@@ -7,15 +7,20 @@ from typing import TextIO
 from flopcast.quantity.format import format_value
 from flopcast.quantity.units import format_unit
 from flopcast.report.escape import markdown_cell, markdown_text, rich_markup, rich_text
+from flopcast.scenario.claims import ClaimResult
 from flopcast.scenario.evaluate import InputResult, OutputResult, ScenarioResult
 
 #: Sensitivity shares below this are left out of the one-line summary.
 SHARE_SHOWN = 0.01
 
 
-def verdict_word(held: bool) -> str:
-    """The word printed before a claim line."""
-    return "HELD" if held else "FAILED"
+def verdict_word(claim: ClaimResult) -> str:
+    """The word printed before a claim line: HELD, FAILED or UNDECIDED."""
+    return claim.verdict.upper()
+
+
+#: Colours of the verdicts on a terminal.
+VERDICT_STYLES = {"held": "green", "failed": "red", "undecided": "yellow"}
 
 
 def sensitivity_text(output: OutputResult) -> str:
@@ -75,9 +80,9 @@ def print_table(result: ScenarioResult, stream: TextIO) -> None:
     console.print(outputs)
     for output in result.outputs:
         if output.claim is not None:
-            style = "green" if output.claim.held else "red"
+            style = VERDICT_STYLES[output.claim.verdict]
             console.print(
-                f"[{style}]{verdict_word(output.claim.held)}[/{style}] "
+                f"[{style}]{verdict_word(output.claim)}[/{style}] "
                 f"{output.definition.name}: {rich_markup(output.claim.reason)}"
             )
 
@@ -112,8 +117,6 @@ def markdown(result: ScenarioResult) -> str:
         assert output.claim is not None and output.definition.expect is not None
         lines.append(f"> {markdown_text(output.definition.expect.quote)}")
         lines.append("")
-        lines.append(
-            f"**{verdict_word(output.claim.held)}**: {markdown_text(output.claim.reason)}."
-        )
+        lines.append(f"**{verdict_word(output.claim)}**: {markdown_text(output.claim.reason)}.")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

@@ -1,27 +1,35 @@
-"""When a claim holds.
+"""When a claim holds: three-way verdicts at a stated confidence, and tolerances that follow
+the claim's own words.
 
-A claim is an output with an ``expect`` block. With ``t`` the tolerance (a relative slack,
-0 by default) and the output converted to the claim's unit:
+A claim is an output with an ``expect`` block. With ``t`` the tolerance (a relative slack)
+and the output converted to the claim's unit, a value *satisfies* the claim when:
 
-============  ==================  =========================================================
-kind          check               holds when
-============  ==================  =========================================================
-value v       median (default)    ``|median - v| <= t |v|``
-range [a, b]  median (default)    ``a - t|a| <= median <= b + t|b|``
-range [a, b]  interval            ``|p5 - a| <= t|a|`` and ``|p95 - b| <= t|b|``: the computed
-                                  90% interval is the claimed range
-at_least a    median              ``median >= a - t|a|``
-at_most b     median              ``median <= b + t|b|``
-============  ==================  =========================================================
+============  ===========================================================================
+kind          satisfied when
+============  ===========================================================================
+value v       ``|x - v| <= t |v|``
+range [a, b]  ``a - t|a| <= x <= b + t|b|``
+at_least a    ``x >= a - t|a|``
+at_most b     ``x <= b + t|b|``
+============  ===========================================================================
 
-The median is the test, not the mean, because outputs are often lognormal and a claim is
-a statement about a typical value. Beside the verdict, the result reports the probability
-that the output lies in the (widened) claimed range, so a claim that holds at the median but
-with low probability is visible.
+The verdict weighs the whole distribution, not only its median: with ``P`` the share of
+samples that satisfy the claim and ``p`` the confidence (0.8 unless told otherwise), the claim
+is **HELD** when ``P >= p``, **FAILED** when ``P <= 1 - p`` (it fails with probability at
+least ``p``), and **UNDECIDED** between. An output computed from point values has ``P`` 0 or
+1, so its verdict is always decided. ``check: interval`` claims (a claimed range that is the
+90% interval the inputs imply) compare the computed 5th and 95th percentiles with the range
+ends instead, and are decided.
+
+The tolerance a claim may use follows its quote (:func:`rule_tolerance`): 1% for exact
+arithmetic (``exact: true``), 20% when the quote hedges ("about", "~", "roughly", "a bit
+less than", ...), 10% for a stated value. A file may use a wider tolerance only with a
+``tolerance_reason``; the verdict at the rule's tolerance is then reported beside it.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,60 +40,150 @@ from flopcast.quantity.summary import Summary
 from flopcast.quantity.units import format_unit
 from flopcast.scenario.model import Expectation
 
+#: Confidence at which a verdict is decided unless told otherwise.
+DEFAULT_CONFIDENCE = 0.8
+
+#: Tolerances by the words of the claim (DESIGN.md, "Contracts").
+EXACT_TOLERANCE, STATED_TOLERANCE, HEDGED_TOLERANCE = 0.01, 0.10, 0.20
+
+#: Words that hedge a number in a quote, so that it may be read at the hedged tolerance.
+HEDGES = re.compile(
+    r"(\babout\b|~|\broughly\b|\baround\b|\bapproximately\b|\bapprox\.?|\ba bit (less|over|"
+    r"more|under)\b|\bnearly\b|\balmost\b|\bon the (same )?order of\b|\bor so\b|\bsomething "
+    r"like\b|\bclose to\b|\bgestured\b)",
+    re.IGNORECASE,
+)
+
+#: The three verdicts.
+HELD, FAILED, UNDECIDED = "held", "failed", "undecided"
+
+
+def rule_tolerance(quote: str, exact: bool = False) -> float:
+    """The tolerance a claim's words allow: exact arithmetic, a hedged or a stated value."""
+    if exact:
+        return EXACT_TOLERANCE
+    return HEDGED_TOLERANCE if HEDGES.search(quote) else STATED_TOLERANCE
+
 
 @dataclass(frozen=True, kw_only=True)
 class ClaimResult:
     """The verdict on one claim."""
 
-    held: bool
-    """Whether the claim holds under the rule above."""
+    verdict: str
+    """:data:`HELD`, :data:`FAILED` or :data:`UNDECIDED`."""
     expected: str
     """The claimed value or range, as text with its unit and tolerance."""
     reason: str
-    """One sentence: what was compared with what."""
+    """One sentence: what was compared with what, and at which confidence."""
     probability: float
-    """Share of samples inside the widened claimed range (0 to 1)."""
+    """Share of samples that satisfy the claim (0 to 1)."""
+    confidence: float
+    """The confidence the verdict was decided at."""
+    rule_verdict: str | None = None
+    """The verdict at the rule's tolerance, when the file uses another one."""
+    rule_tolerance: float | None = None
+    """That tolerance."""
+
+    @property
+    def held(self) -> bool:
+        """Whether the claim holds."""
+        return self.verdict == HELD
 
 
-def check_claim(expect: Expectation, samples: Samples, summary: Summary) -> ClaimResult:
+def check_claim(
+    expect: Expectation,
+    samples: Samples,
+    summary: Summary,
+    confidence: float = DEFAULT_CONFIDENCE,
+) -> ClaimResult:
     """Check ``expect`` against an output's samples and summary, both in ``expect.unit``."""
     unit_text = format_unit(expect.unit)
-    t = expect.tolerance
+    verdict, probability, reason = _decide(expect, expect.tolerance, samples, summary, confidence)
+    rule = rule_tolerance(expect.quote, expect.exact)
+    rule_verdict = None
+    if not np.isclose(rule, expect.tolerance):
+        rule_verdict, _, _ = _decide(expect, rule, samples, summary, confidence)
+        reason += f"; at the rule's {_percent(rule)}: {rule_verdict.upper()}"
+    return ClaimResult(
+        verdict=verdict,
+        expected=_describe(expect, unit_text),
+        reason=reason,
+        probability=probability,
+        confidence=confidence,
+        rule_verdict=rule_verdict,
+        rule_tolerance=None if rule_verdict is None else rule,
+    )
+
+
+def _bounds(expect: Expectation, t: float) -> tuple[float | None, float | None]:
     low = None if expect.low is None else expect.low - t * abs(expect.low)
     high = None if expect.high is None else expect.high + t * abs(expect.high)
-    expected = _describe(expect, unit_text)
-    median_text = format_value(summary.median, unit_text)
-    if expect.check == "interval":
-        assert expect.low is not None and expect.high is not None
-        held = abs(summary.p5 - expect.low) <= t * abs(expect.low) and abs(
-            summary.p95 - expect.high
-        ) <= t * abs(expect.high)
-        interval = (
-            f"[{format_value(summary.p5, unit_text)}, {format_value(summary.p95, unit_text)}]"
-        )
-        relation = "matches" if held else "does not match"
-        reason = f"computed 90% interval {interval} {relation} the claimed {expected}"
-    else:
-        held = (low is None or summary.median >= low) and (high is None or summary.median <= high)
-        relation = "satisfies" if held else "does not satisfy"
-        reason = f"computed median {median_text} {relation} the claimed {expected}"
+    return low, high
+
+
+def _decide(
+    expect: Expectation, t: float, samples: Samples, summary: Summary, confidence: float
+) -> tuple[str, float, str]:
+    """(verdict, probability, reason) at tolerance ``t``."""
+    unit_text = format_unit(expect.unit)
+    low, high = _bounds(expect, t)
     array = np.asarray(samples, dtype=float)
     inside = np.ones(array.shape, dtype=bool)
     if low is not None:
         inside &= array >= low
     if high is not None:
         inside &= array <= high
-    return ClaimResult(
-        held=bool(held), expected=expected, reason=reason, probability=float(inside.mean())
+    probability = float(inside.mean())
+    expected = _describe(expect, unit_text, t)
+    if expect.check == "interval":
+        assert expect.low is not None and expect.high is not None
+        matches = abs(summary.p5 - expect.low) <= t * abs(expect.low) and abs(
+            summary.p95 - expect.high
+        ) <= t * abs(expect.high)
+        interval = (
+            f"[{format_value(summary.p5, unit_text)}, {format_value(summary.p95, unit_text)}]"
+        )
+        relation = "matches" if matches else "does not match"
+        reason = (
+            f"computed 90% interval {interval} {relation} the claimed {expected} "
+            "(an interval claim is decided at any confidence)"
+        )
+        return (HELD if matches else FAILED), probability, reason
+    median = format_value(summary.median, unit_text)
+    if summary.is_point:
+        verdict = HELD if probability == 1.0 else FAILED
+        relation = "satisfies" if verdict == HELD else "does not satisfy"
+        reason = (
+            f"computed {median} {relation} the claimed {expected} "
+            "(no spread: decided at any confidence)"
+        )
+        return verdict, probability, reason
+    if probability >= confidence:
+        verdict = HELD
+    elif probability <= 1 - confidence:
+        verdict = FAILED
+    else:
+        verdict = UNDECIDED
+    reason = (
+        f"computed median {median}; {probability:.0%} of samples satisfy the claimed "
+        f"{expected} ({verdict.upper()} at {confidence:.0%} confidence)"
     )
+    return verdict, probability, reason
 
 
-def _describe(expect: Expectation, unit_text: str) -> str:
+def _percent(value: float) -> str:
+    """A tolerance with the precision it was given (``1.4%``, ``10%``)."""
+    return f"{value * 100:.4g}%"
+
+
+def _describe(expect: Expectation, unit_text: str, tolerance: float | None = None) -> str:
+    t = expect.tolerance if tolerance is None else tolerance
+
     def show(value: float | None) -> str:
         assert value is not None
         return format_value(value, unit_text)
 
-    slack = f" (tolerance {expect.tolerance:.0%})" if expect.tolerance else ""
+    slack = f" (tolerance {_percent(t)})" if t else ""
     if expect.kind == "value":
         return f"value {show(expect.low)}{slack}"
     if expect.kind == "range":

@@ -19,7 +19,7 @@ from flopcast.quantity.distributions import Point, log_sigma
 from flopcast.quantity.sensitivity import Sensitivity, log_variance_shares, rank_shares
 from flopcast.quantity.summary import DEFAULT_PERCENTILES, Summary, summarize
 from flopcast.quantity.units import Quantity, convert, format_unit
-from flopcast.scenario.claims import ClaimResult, check_claim
+from flopcast.scenario.claims import DEFAULT_CONFIDENCE, ClaimResult, check_claim
 from flopcast.scenario.expr import Value
 from flopcast.scenario.model import InputDef, OutputDef, Scenario
 
@@ -100,11 +100,17 @@ def evaluate(
     seed: int = 0,
     percentiles: Sequence[float] = DEFAULT_PERCENTILES,
     max_memory: int = DEFAULT_MAX_MEMORY,
+    confidence: float = DEFAULT_CONFIDENCE,
 ) -> ScenarioResult:
     """Run ``scenario`` with ``samples`` draws per input from a generator seeded with ``seed``.
 
     A run whose arrays would need more than ``max_memory`` bytes is refused before anything
-    is drawn (an InputError naming ``--samples``)."""
+    is drawn (an InputError naming ``--samples``). Claims are decided at ``confidence``
+    (:mod:`flopcast.scenario.claims`)."""
+    if not 0.5 < confidence < 1:
+        raise InputError(
+            f"confidence must lie between 0.5 and 1, got {confidence}", field="--confidence"
+        )
     if samples < 2:
         raise InputError(f"samples must be at least 2, got {samples}", field="--samples")
     needed = memory_needed(scenario, samples)
@@ -129,7 +135,7 @@ def evaluate(
         for n, d in scenario.inputs.items()
     )
     output_results = tuple(
-        _output_result(scenario, scenario.outputs[name], values, drawn, percentiles)
+        _output_result(scenario, scenario.outputs[name], values, drawn, percentiles, confidence)
         for name in scenario.outputs
     )
     return ScenarioResult(
@@ -208,6 +214,7 @@ def _output_result(
     values: dict[str, Value],
     drawn: dict[str, pint.Quantity],
     percentiles: Sequence[float],
+    confidence: float,
 ) -> OutputResult:
     value = values[output.name]
     magnitude = value.quantity.magnitude
@@ -219,7 +226,7 @@ def _output_result(
         # Units here are multiplicative, so percentiles convert by one positive factor and
         # the output's summary serves the claim without sorting the samples again.
         factor = float(convert(Quantity(1.0, value.quantity.units), output.expect.unit).magnitude)
-        claim = check_claim(output.expect, magnitude * factor, _scaled(summary, factor))
+        claim = check_claim(output.expect, magnitude * factor, _scaled(summary, factor), confidence)
     return OutputResult(
         definition=output,
         unit_text=format_unit(value.quantity.units),

@@ -21,6 +21,7 @@ from flopcast.catalog.model import Catalog
 from flopcast.errors import CycleError, FlopcastError, InputError, UnitError, UnknownNameError
 from flopcast.files import read_yaml
 from flopcast.quantity.units import DIMENSIONLESS, parse_quantity, parse_unit
+from flopcast.scenario.claims import rule_tolerance
 from flopcast.scenario.expr import parse_expression
 from flopcast.scenario.functions import function_table
 from flopcast.scenario.inputs import build_distribution, catalog_input
@@ -87,6 +88,7 @@ def _load(name: str, data: Any, catalog: Catalog | None, allow_paths: bool) -> S
         catalog=catalog,
         correlations=_correlations(spec.correlations, inputs),
         functions=functions,
+        source_text=None if spec.source_text is None else str(Path(name).parent / spec.source_text),
     )
 
 
@@ -267,27 +269,43 @@ def _expectation(spec: ExpectSpec, output_unit: Any) -> Expectation:
         raise InputError(f"range lower end {low:.4g} is above its upper end {high:.4g}")
     if spec.check == "interval" and kind != "range":
         raise InputError("check: interval needs a claimed range", field="check")
-    written = parse_quantity(spec.tolerance)
-    if not written.dimensionless:
-        raise UnitError(
-            f"a tolerance is a share such as 10% or 0.1, got {spec.tolerance!r}",
+    quote = _one_line(spec.quote) or spec.quote
+    rule = rule_tolerance(quote, spec.exact)
+    tolerance = rule if spec.tolerance is None else _tolerance(spec.tolerance)
+    if tolerance > rule + 1e-12 and not (spec.tolerance_reason or "").strip():
+        raise InputError(
+            f"tolerance {tolerance:.4g} is wider than the {rule:.4g} the quote's words allow "
+            "(1% exact arithmetic, 10% a stated value, 20% a hedged one); give "
+            "tolerance_reason or use the rule",
             field="tolerance",
         )
-    tolerance = float(written.to(DIMENSIONLESS).magnitude)
-    if tolerance < 0:
-        raise InputError(f"tolerance must be >= 0, got {tolerance}", field="tolerance")
     return Expectation(
-        quote=_one_line(spec.quote) or spec.quote,
+        quote=quote,
         kind=kind,
         low=low,
         high=high,
         unit=unit,
         tolerance=tolerance,
+        exact=spec.exact,
+        tolerance_reason=_one_line(spec.tolerance_reason),
+        lines=tuple(spec.lines or ()),
         check=spec.check,
         source=_one_line(spec.source),
         note=_one_line(spec.note),
         verdict=spec.verdict,
     )
+
+
+def _tolerance(written: Any) -> float:
+    quantity = parse_quantity(written)
+    if not quantity.dimensionless:
+        raise UnitError(
+            f"a tolerance is a share such as 10% or 0.1, got {written!r}", field="tolerance"
+        )
+    value = float(quantity.to(DIMENSIONLESS).magnitude)
+    if value < 0:
+        raise InputError(f"tolerance must be >= 0, got {value}", field="tolerance")
+    return value
 
 
 def _claimed_number(number: Any, unit: Any, kind: str) -> float:

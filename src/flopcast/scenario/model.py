@@ -47,6 +47,12 @@ class Expectation:
     """Unit of ``low`` and ``high``; the output is converted to it for the check."""
     tolerance: float
     """Relative slack on ``low`` and ``high``."""
+    exact: bool = False
+    """The quote restates exact arithmetic."""
+    tolerance_reason: str | None = None
+    """Why the tolerance is wider than the quote's words allow."""
+    lines: tuple[int, ...] = ()
+    """Lines of the source text where the quote stands."""
     check: str
     """``median`` or ``interval`` (see :class:`flopcast.scenario.schema.ExpectSpec`)."""
     source: str | None = None
@@ -54,7 +60,7 @@ class Expectation:
     note: str | None = None
     """Why it holds or not, in words."""
     verdict: str = "held"
-    """The verdict the file records (``held`` or ``failed``)."""
+    """The verdict the file records (``held``, ``failed`` or ``undecided``)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -101,6 +107,8 @@ class Scenario:
     """The catalog its inputs and plan functions use (None: the built-in one)."""
     correlations: tuple[tuple[str, str, float], ...] = ()
     """Rank correlations between inputs (a, b, rho)."""
+    source_text: str | None = None
+    """Path of the text the claims quote (resolved against the file's folder)."""
     functions: dict[str, Function] = field(default_factory=dict)
     """The functions its expressions may call (:func:`flopcast.scenario.functions.function_table`
     for its catalog)."""

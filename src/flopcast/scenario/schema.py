@@ -105,18 +105,27 @@ class ExpectSpec(_Spec, kw_only=True, frozen=True):
     """The claimed upper bound."""
     unit: str | None = None
     """Unit of claimed numbers without one; defaults to the output's unit."""
-    tolerance: Number = 0.0
-    """Relative slack on the claimed numbers (``0.1`` or ``"10%"``)."""
+    tolerance: Number | None = None
+    """Relative slack on the claimed numbers (``0.1`` or ``"10%"``). By default the claim's
+    words decide it (:func:`flopcast.scenario.claims.rule_tolerance`: 1% exact, 10% stated,
+    20% hedged); a wider one needs ``tolerance_reason``."""
+    tolerance_reason: str | None = None
+    """Why the claim needs a wider tolerance than its words allow."""
+    exact: bool = False
+    """The quote restates exact arithmetic (1% tolerance)."""
+    lines: list[int] | None = None
+    """Lines of the scenario's ``source_text`` where the quote stands (1-based), checked by
+    ``flopcast check --strict`` and the test suite."""
     check: Literal["median", "interval"] = "median"
-    """``median``: the computed median lies in the claimed range (widened by the tolerance).
-    ``interval``: the computed 5th and 95th percentiles match the range ends within the
-    tolerance (for claims whose range comes from the inputs' ranges)."""
+    """``median``: the output's distribution satisfies the claimed value or range (widened by
+    the tolerance) with the stated confidence (a three-way verdict). ``interval``: the
+    computed 5th and 95th percentiles match the range ends within the tolerance (for claims
+    whose range comes from the inputs' ranges)."""
     note: str | None = None
     """Why the claim holds or not, in words, for the report."""
-    verdict: Literal["held", "failed"] = "held"
+    verdict: Literal["held", "failed", "undecided"] = "held"
     """The verdict the file's authors found and explain in ``note``. It does not change the
-    check (a failed claim still fails); the test suite uses it to notice a verdict that
-    changes."""
+    check; the test suite uses it to notice a verdict that changes."""
 
 
 class OutputSpec(_Spec, kw_only=True, frozen=True):
@@ -150,6 +159,9 @@ class ScenarioSpec(_Spec, kw_only=True, frozen=True):
     correlations: list[tuple[str, str, float]] = msgspec.field(default_factory=list)
     """Rank correlations between uncertain inputs: ``[[utilization, duration, 0.5]]``
     (Iman-Conover; each input keeps its own distribution)."""
+    source_text: str | None = None
+    """The text the claims quote (a path relative to this file); each claim's quote must
+    stand verbatim on its cited ``lines`` (``flopcast check --strict``)."""
     catalogs: list[str] = msgspec.field(default_factory=list)
     """Catalog files (paths relative to this file) whose entries add to or override the
     built-in catalog for this scenario's inputs and plan functions."""
