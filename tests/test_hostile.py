@@ -481,6 +481,7 @@ def test_a_closed_pipe_stops_quietly():
     first = process.stdout.readline()
     process.stdout.close()
     errors = process.stderr.read().decode()
+    process.stderr.close()
     process.wait(timeout=120)
     assert first.startswith(b"HELD")
     assert "Traceback" not in errors and "internal error" not in errors

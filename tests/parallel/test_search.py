@@ -12,7 +12,7 @@ from flopcast.cli.main import cli
 from flopcast.parallel.calibration import default_calibration
 from flopcast.parallel.layout import resolve
 from flopcast.parallel.plan import infeasibility
-from flopcast.parallel.search import FIELDS, candidates, search
+from flopcast.parallel.search import candidates, search
 from flopcast.parallel.steptime import predict
 
 CAL = default_calibration()
@@ -25,18 +25,20 @@ def result():
 
 
 def test_candidates_pass_the_plan_rules():
-    table = candidates(MODEL, H100, 16384, 8192, [2048])
-    assert len(table) > 10_000
-    from flopcast.parallel.plan import Plan
-
-    plans = Plan(**{f: table[:, i] for i, f in enumerate(FIELDS)})
-    assert set(infeasibility(plans, MODEL, 16384)) == {""}
-    assert np.all(plans.devices == 16384)
+    found = candidates(MODEL, H100, 16384, 8192, [2048])
+    chunks = list(found.chunks(20_000))
+    assert len(chunks) > 1  # evaluated a chunk at a time
+    assert sum(len(plans.tp) for plans in chunks) == found.count > 10_000
+    for plans in chunks:
+        assert set(infeasibility(plans, MODEL, 16384)) == {""}
+        assert np.all(plans.devices == 16384)
+        assert all(getattr(plans, f).flags.c_contiguous for f in ("tp", "dp", "recompute"))
 
 
 def test_vectorized_search_equals_single_plan_predictions(result):
     rng = np.random.default_rng(1)
-    for index in rng.choice(result.feasible, size=25, replace=False):
+    assert result.kept == min(result.feasible, 1000)
+    for index in rng.choice(result.kept, size=25, replace=False):
         single = predict(MODEL, H100, result.plan(int(index)), CAL)
         assert float(single.step_time) == pytest.approx(float(result.step_time[index]))
         assert float(single.mfu) == pytest.approx(float(result.mfu[index]))
@@ -49,10 +51,23 @@ def test_ranked_best_first_and_all_fit(result):
 
 
 def test_meta_layout_is_feasible_and_beaten(result):
-    plans = result.plans
-    meta = np.where((plans.tp == 8) & (plans.pp == 16) & (plans.dp == 128) & (plans.cp == 1))[0]
-    assert len(meta) > 0, "TP 8, PP 16, DP 128, CP 1 must fit in some variant"
-    assert result.tokens_per_s_per_device[0] >= result.tokens_per_s_per_device[meta[0]]
+    meta = search(MODEL, H100, CAL, devices=16384, seq_len=8192, global_batches=[2048],
+                  restrict={"tp": [8], "pp": [16], "cp": [1]})  # fmt: skip
+    assert meta.feasible > 0, "TP 8, PP 16, DP 128, CP 1 must fit in some variant"
+    assert np.all(meta.plans.dp == 128)
+    assert result.tokens_per_s_per_device[0] >= meta.tokens_per_s_per_device[0]
+
+
+def test_chunks_and_keep_do_not_change_the_best(result):
+    """Chunked evaluation with a bounded top list finds what one pass over all plans finds."""
+    small = search(MODEL, H100, CAL, devices=16384, seq_len=8192, global_batches=[2048], keep=5)
+    assert small.kept == 5 and small.evaluated == result.evaluated
+    assert small.feasible == result.feasible
+    assert np.array_equal(small.tokens_per_s_per_device, result.tokens_per_s_per_device[:5])
+    assert all(
+        np.array_equal(getattr(small.plans, f), getattr(result.plans, f)[:5])
+        for f in ("tp", "pp", "dp", "cp", "vpp", "micro_batch", "recompute", "zero")
+    )
 
 
 def test_search_cli_json():
@@ -67,6 +82,7 @@ def test_search_cli_json():
         first
     )
     assert first["global_batch"] in (128, 256, 512)
+    assert first["recompute"] in ("none", "selective", "full") and first["precision"] == "bf16"
     assert data["plans"][1]["loses_by"]
 
 

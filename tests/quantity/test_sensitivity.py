@@ -1,5 +1,7 @@
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from flopcast.quantity.sensitivity import log_variance_shares, rank_shares
 
@@ -44,3 +46,16 @@ def test_rank_shares_show_interactions_as_unexplained():
     y = rng.normal(0, 1, 50_000)
     result = rank_shares(x * y, {"x": x, "y": y})  # no first-order effect at all
     assert result.unexplained > 0.9
+
+
+@given(
+    st.lists(st.integers(min_value=-5, max_value=5), min_size=1, max_size=60),
+)
+def test_average_ranks_match_scipy(values):
+    """NumPy ranks, ties averaged, equal scipy's rankdata (the import flopcast avoids)."""
+    from scipy.stats import rankdata
+
+    from flopcast.quantity.sensitivity import average_ranks
+
+    array = np.asarray(values, dtype=float)
+    assert np.array_equal(average_ranks(array), rankdata(array))

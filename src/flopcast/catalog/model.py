@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 
 import pint
 
+from flopcast.catalog.kinds import KINDS
 from flopcast.errors import UnknownNameError
 from flopcast.quantity import distributions as d
 
-#: The kinds of catalog, one data file each.
-KINDS = ("accelerator", "model", "cluster", "price", "network")
+__all__ = ["KINDS", "Catalog", "CatalogEntry", "CatalogValue"]
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -9,12 +9,12 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from flopcast import __version__
-from flopcast.catalog.model import KINDS
+from flopcast.catalog.kinds import KINDS
 from flopcast.cli.options import (
     Sampling,
     catalog_option,
@@ -24,11 +24,10 @@ from flopcast.cli.options import (
 )
 from flopcast.errors import FlopcastError, InputError
 from flopcast.report.escape import plain
-from flopcast.scenario.claims import FAILED, HELD, UNDECIDED
-from flopcast.scenario.evaluate import ScenarioResult
+from flopcast.scenario.verdicts import VERDICTS
 
-#: The verdicts, in the order ``check`` counts them.
-VERDICTS = (HELD, FAILED, UNDECIDED)
+if TYPE_CHECKING:
+    from flopcast.scenario.evaluate import ScenarioResult
 
 #: File name endings searched for claim files inside folders.
 CLAIM_FILE_SUFFIXES = (".yaml", ".yml")
@@ -186,11 +185,14 @@ def check(paths: tuple[str, ...], output_format: str, strict: bool, sampling: Sa
     """
     results: list[ScenarioResult] = []
     errors: list[FlopcastError] = []
+    from flopcast.files import read_yaml
+
     for file, explicit in _claim_files(paths, errors):
         try:
-            if not explicit and _is_catalog_file(file):
+            data = read_yaml(file)
+            if not explicit and _is_catalog(data):
                 continue  # catalogs live beside claim files (e.g. examples/seed/catalogs/)
-            scenario = sampling.load(file)
+            scenario = sampling.load(file, data)
             if not scenario.claims:
                 if explicit:
                     raise InputError(
@@ -235,11 +237,8 @@ def _quote_errors(results: list[ScenarioResult]) -> list[FlopcastError]:
     ]
 
 
-def _is_catalog_file(file: str) -> bool:
-    """True for a catalog file (top-level ``kind`` and ``entries``), not a scenario."""
-    from flopcast.files import read_yaml
-
-    data = read_yaml(file)
+def _is_catalog(data: Any) -> bool:
+    """True for a catalog file's data (top-level ``kind`` and ``entries``), not a scenario."""
     return isinstance(data, dict) and "entries" in data and data.get("kind") in KINDS
 
 

@@ -6,11 +6,12 @@ import functools
 import os
 import sys
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from flopcast.catalog.model import Catalog
+if TYPE_CHECKING:
+    from flopcast.catalog.model import Catalog
 
 
 def catalog_option(function: Any) -> Any:
@@ -24,6 +25,7 @@ def catalog_option(function: Any) -> Any:
     )(function)
 
 
+@functools.cache
 def user_catalog(catalogs: tuple[str, ...]) -> Catalog | None:
     """The built-in catalog with the user's files on top; None (lazy built-in) if none."""
     if not catalogs:
@@ -90,12 +92,15 @@ class Sampling:
     confidence: float = 0.8
     """Probability at which claims are decided."""
 
-    def load(self, file: str) -> Any:
-        """The scenario in ``file``, with the user's catalogs."""
-        from flopcast.scenario.loader import load_scenario
+    def load(self, file: str, data: Any = None) -> Any:
+        """The scenario in ``file`` (or its already parsed ``data``), with the user's
+        catalogs."""
+        from flopcast.scenario.loader import load_scenario, scenario_from_data
 
         catalog = user_catalog(self.catalogs)
-        return load_scenario(file, catalog, allow_paths=self.allow_paths)
+        if data is None:
+            return load_scenario(file, catalog, allow_paths=self.allow_paths)
+        return scenario_from_data(file, data, catalog, allow_paths=self.allow_paths)
 
     def evaluate(self, scenario: Any, **options: Any) -> Any:
         """Evaluate ``scenario``, with a spinner on a terminal for long runs."""
@@ -135,8 +140,7 @@ def sampling_options(command: Any) -> Any:
         )
         return command(*args, sampling=sampling, **kwargs)
 
-    from flopcast.scenario.claims import DEFAULT_CONFIDENCE
-    from flopcast.scenario.evaluate import DEFAULT_MAX_MEMORY, DEFAULT_SAMPLES
+    from flopcast.scenario.defaults import DEFAULT_CONFIDENCE, DEFAULT_MAX_MEMORY, DEFAULT_SAMPLES
 
     options = [
         click.option(

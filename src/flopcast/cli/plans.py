@@ -16,7 +16,7 @@ from flopcast.cli.options import (
     interactive,
 )
 from flopcast.errors import InputError
-from flopcast.parallel.plan import ATTENTION, PRECISIONS, RECOMPUTE
+from flopcast.parallel.choices import Attention, Precision, Recompute, choice_names
 
 
 def text_or_json_option(function: Any) -> Any:
@@ -91,10 +91,16 @@ def network_options(function: Any) -> Any:
     show_default=True,
     type=click.IntRange(min=1),
 )
-@click.option("--recompute", type=click.Choice(list(RECOMPUTE)), default="none", show_default=True)
-@click.option("--precision", type=click.Choice(list(PRECISIONS)), default="bf16", show_default=True)
+@click.option(
+    "--recompute", type=click.Choice(choice_names(Recompute)), default="none", show_default=True
+)
+@click.option(
+    "--precision", type=click.Choice(choice_names(Precision)), default="bf16", show_default=True
+)
 @click.option("--zero", type=click.IntRange(0, 3), default=1, show_default=True)
-@click.option("--attention", type=click.Choice(list(ATTENTION)), default="flash", show_default=True)
+@click.option(
+    "--attention", type=click.Choice(choice_names(Attention)), default="flash", show_default=True
+)
 @network_options
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
 @catalog_option
@@ -275,7 +281,11 @@ def search(**options: Any) -> None:
         nic_gbps=options["nic_gbps"],
     )
     seq_len = options["seq_len"] or seq_default or DEFAULT_SEQ_LEN
-    precisions = {"bf16": (0,), "fp8": (1,), "both": (0, 1)}[options["precision"]]
+    precisions = {
+        "bf16": (Precision.BF16,),
+        "fp8": (Precision.FP8,),
+        "both": (Precision.BF16, Precision.FP8),
+    }[options["precision"]]
     if options["report_path"]:
         from flopcast.report.output import check_output
 
@@ -284,7 +294,7 @@ def search(**options: Any) -> None:
     result = run_search(
         model, hardware, default_calibration(), devices=options["devices"], seq_len=seq_len,
         global_batches=_batches(options["global_batch_tokens"], seq_len), precisions=precisions,
-        progress=progress,
+        keep=options["top"], progress=progress,
     )  # fmt: skip
     if result.feasible == 0:
         raise InputError(
@@ -411,7 +421,7 @@ def _searched_step_time(catalog: Any, options: dict[str, Any]) -> float:
     seq_len = seq or DEFAULT_SEQ_LEN
     batches = _batches(str(options["global_batch_tokens"]), seq_len)
     result = run_search(model, hardware, default_calibration(), devices=devices,
-                        seq_len=seq_len, global_batches=batches)  # fmt: skip
+                        seq_len=seq_len, global_batches=batches, keep=1)  # fmt: skip
     if result.feasible == 0:
         raise InputError(
             f"no plan of {model.name} fits on {devices} x {hardware.name}", field="--cluster"

@@ -20,7 +20,7 @@ import pint
 
 from flopcast.errors import InputError
 from flopcast.estimate._units import magnitude, quantity
-from flopcast.estimate.training import TRAINING_FLOP_PER_PARAMETER_TOKEN
+from flopcast.estimate.flop_convention import TRAINING_FLOP_PER_PARAMETER_TOKEN
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -15,16 +15,11 @@ from __future__ import annotations
 import pint
 
 from flopcast.estimate._units import magnitude, quantity
-
-#: Training FLOP per parameter per token (Kaplan et al. 2020, sec. 2.1): 2 forward + 4 backward.
-TRAINING_FLOP_PER_PARAMETER_TOKEN = 6.0
-
-#: Attention score and value FLOP per token per layer per attention width per context
-#: position, forward and backward, full (non-causal) attention (PaLM appendix B: 12 L H Q T).
-ATTENTION_FLOP_FACTOR = 12.0
-
-#: Share of the full attention matrix a causal mask computes (the lower triangle).
-CAUSAL_SHARE = 0.5
+from flopcast.estimate.flop_convention import (
+    ATTENTION_FLOP_FACTOR,
+    CAUSAL_SHARE,
+    TRAINING_FLOP_PER_PARAMETER_TOKEN,
+)
 
 
 def dense_training_flops(params: pint.Quantity, tokens: pint.Quantity) -> pint.Quantity:

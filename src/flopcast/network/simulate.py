@@ -23,9 +23,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-#: Share of a step's compute spent in the forward pass (backward is twice the forward:
-#: Kaplan et al. 2020, sec. 2.1).
-FORWARD_SHARE = 1.0 / 3.0
+from flopcast.estimate.flop_convention import FORWARD_SHARE
 
 #: Steps simulated: enough for the timeline to reach its steady state.
 DATA_PARALLEL_STEPS = 30

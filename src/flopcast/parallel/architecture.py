@@ -29,18 +29,14 @@ from dataclasses import dataclass
 
 from flopcast.catalog.model import CatalogEntry
 from flopcast.errors import InputError
+from flopcast.estimate.flop_convention import (
+    CAUSAL_SHARE,
+    FORWARD_FLOP_PER_WEIGHT,
+    TRAINING_OVER_FORWARD,
+)
 
 #: Weight matrices per MLP: gated MLPs (SwiGLU) have gate, up and down; others up and down.
 MLP_MATRICES = {"swiglu": 3, "gelu": 2, "relu2": 2}
-
-#: Forward FLOP per weight per token (one multiply and one add).
-FORWARD_FLOP_PER_WEIGHT = 2.0
-
-#: Training FLOP over forward FLOP: forward 1, backward 2 (Kaplan et al. 2020, sec. 2.1).
-TRAINING_OVER_FORWARD = 3.0
-
-#: Causal attention computes the lower triangle of the score matrix.
-CAUSAL_SHARE = 0.5
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from flopcast.catalog.model import Catalog, CatalogEntry
 from flopcast.errors import InputError
 from flopcast.parallel.architecture import Architecture, architecture_from_catalog
+from flopcast.parallel.choices import Attention, Precision, Recompute, parse_choice
 from flopcast.parallel.hardware import Hardware, hardware_from_catalog, with_network
-from flopcast.parallel.plan import ATTENTION, PRECISIONS, RECOMPUTE, Plan, infeasibility
+from flopcast.parallel.plan import Plan, infeasibility
 from flopcast.quantity.units import convert
 
 
@@ -104,11 +105,12 @@ def build_plan(
     attention: str = "flash",
 ) -> Plan:
     """A plan from degrees; an impossible one is an InputError that says why."""
-    if recompute not in RECOMPUTE or precision not in PRECISIONS or attention not in ATTENTION:
-        raise InputError(
-            f"recompute must be one of {sorted(RECOMPUTE)}, precision one of "
-            f"{sorted(PRECISIONS)}, attention one of {sorted(ATTENTION)}"
-        )
+    try:
+        recompute_code = parse_choice(Recompute, recompute)
+        precision_code = parse_choice(Precision, precision)
+        attention_code = parse_choice(Attention, attention)
+    except ValueError as err:
+        raise InputError(str(err), field="plan") from None
     if dp is None:
         if devices % (tp * pp * cp):
             raise InputError(
@@ -126,8 +128,8 @@ def build_plan(
     plan = Plan(
         tp=tp, pp=pp, dp=dp, cp=cp, ep=ep, vpp=vpp, micro_batch=micro_batch,
         global_batch=global_batch_tokens // seq_len, seq_len=seq_len,
-        recompute=RECOMPUTE[recompute], zero=zero, sequence_parallel=1,
-        fp8=PRECISIONS[precision], attention=ATTENTION[attention],
+        recompute=recompute_code, zero=zero, sequence_parallel=1,
+        fp8=precision_code, attention=attention_code,
     )  # fmt: skip
     reason = str(infeasibility(plan, model, devices))
     if reason:

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from flopcast.parallel.architecture import Architecture
+from flopcast.parallel.choices import Attention, Recompute
 from flopcast.parallel.plan import Plan, stage_layers
 from flopcast.parallel.workload import Workload, as_workload
 
@@ -126,9 +127,11 @@ def activation_bytes_per_layer(model: Architecture | Workload, plan: Plan) -> An
     kept = tokens * work.hidden * (sharded / plan.tp + replicated)
     score_bytes = np.where(plan.dropout > 0, SCORE_BYTES_WITH_DROPOUT, SCORE_BYTES)
     scores = tokens * plan.seq_len / plan.cp * work.heads / plan.tp * score_bytes
-    kept = kept + np.where((plan.attention > 0) & (plan.recompute == 0), scores, 0.0)
+    kept = kept + np.where(
+        (plan.attention == Attention.MATERIALIZED) & (plan.recompute == Recompute.NONE), scores, 0.0
+    )
     full = tokens * work.hidden * ACTIVATION_BYTES_FULL_RECOMPUTE / plan.tp
-    return np.where(plan.recompute == 2, full, kept)
+    return np.where(plan.recompute == Recompute.FULL, full, kept)
 
 
 def memory_per_device(model: Architecture | Workload, plan: Plan) -> Memory:

@@ -12,109 +12,183 @@ code evaluates one plan or a million (:mod:`flopcast.parallel.steptime`).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from typing import Any
+from typing import TypeAlias
 
 import numpy as np
+from numpy.typing import NDArray
 
 from flopcast.parallel.architecture import Architecture
+from flopcast.parallel.choices import Attention, Precision, Recompute
 
-#: Activation recomputation choices and their codes in plan arrays.
-RECOMPUTE = {"none": 0, "selective": 1, "full": 2}
+#: A plan field: one number, or one per plan in an array.
+PlanValue: TypeAlias = int | float | NDArray[np.float64]
 
-#: GEMM precisions and their codes in plan arrays.
-PRECISIONS = {"bf16": 0, "fp8": 1}
-
-#: Attention kernels and their codes in plan arrays: ``flash`` computes attention in tiles
-#: without storing the s x s scores (Dao et al. 2022, arXiv:2205.14135); ``materialized``
-#: writes the scores and probabilities of every head to memory, as Megatron-LM did before
-#: it adopted flash attention (2023) and Megatron-DeepSpeed does by default.
-ATTENTION = {"flash": 0, "materialized": 1}
-
-#: Data-parallel sharding stages (ZeRO, Rajbhandari et al. 2020, arXiv:1910.02054):
-#: 0 replicates everything, 1 shards optimizer states, 2 also gradients, 3 also weights
-#: (3 is what PyTorch FSDP's FULL_SHARD does).
-ZERO_STAGES = (0, 1, 2, 3)
+#: A rule's test: True (element-wise) where a plan breaks it.
+Breaks: TypeAlias = Callable[["Plan", Architecture, PlanValue], "bool | NDArray[np.bool_]"]
 
 
 @dataclass(frozen=True, kw_only=True)
 class Plan:
     """One layout (or, with array fields, many)."""
 
-    tp: Any = 1
+    tp: PlanValue = 1
     """Tensor-parallel degree."""
-    pp: Any = 1
+    pp: PlanValue = 1
     """Pipeline-parallel stages."""
-    dp: Any = 1
+    dp: PlanValue = 1
     """Data-parallel degree (including ZeRO/FSDP sharding)."""
-    cp: Any = 1
+    cp: PlanValue = 1
     """Context-parallel degree (the sequence split over devices)."""
-    ep: Any = 1
+    ep: PlanValue = 1
     """Expert-parallel degree (MoE only)."""
-    vpp: Any = 1
+    vpp: PlanValue = 1
     """Virtual pipeline stages per device (interleaved 1F1B; 1 is plain 1F1B)."""
-    micro_batch: Any = 1
+    micro_batch: PlanValue = 1
     """Sequences per micro-batch."""
-    global_batch: Any = 1
+    global_batch: PlanValue = 1
     """Sequences per optimizer step."""
-    seq_len: Any = 4096
+    seq_len: PlanValue = 4096
     """Tokens per sequence."""
-    recompute: Any = 0
-    """Activation recomputation code (:data:`RECOMPUTE`)."""
-    zero: Any = 1
+    recompute: PlanValue = Recompute.NONE
+    """Activation recomputation (:class:`~flopcast.parallel.choices.Recompute` code)."""
+    zero: PlanValue = 1
     """ZeRO stage of data-parallel sharding."""
-    sequence_parallel: Any = 1
+    sequence_parallel: PlanValue = 1
     """1 when TP also splits norms and dropout over the sequence (Korthikanti et al. 2022)."""
-    fp8: Any = 0
-    """1 when GEMMs run in FP8 (:data:`PRECISIONS`)."""
-    async_tp: Any = 0
+    fp8: PlanValue = Precision.BF16
+    """GEMM precision (:class:`~flopcast.parallel.choices.Precision` code: 1 is FP8)."""
+    async_tp: PlanValue = 0
     """1 when tensor-parallel collectives are decomposed and overlapped with the GEMMs they
     feed (async TP: torchtitan's AsyncTP, Megatron's --tp-comm-overlap)."""
-    shard_group: Any = 0
+    shard_group: PlanValue = 0
     """Data-parallel ranks that ZeRO shards over (hybrid sharding, HSDP); 0 means all DP
     ranks. Replicas of a shard group all-reduce their gradient shards once per step."""
-    attention: Any = 0
-    """Attention kernel code (:data:`ATTENTION`)."""
-    dropout: Any = 0
+    attention: PlanValue = Attention.FLASH
+    """Attention kernel (:class:`~flopcast.parallel.choices.Attention` code)."""
+    dropout: PlanValue = 0
     """1 when the blocks apply dropout (Megatron-era GPT configurations: hidden and
     attention dropout 0.1), which adds memory-bound traffic and a stored mask."""
-    dp_overlap: Any = 1
+    dp_overlap: PlanValue = 1
     """1 when the framework overlaps the gradient reduction with the backward pass
     (Megatron-Core's overlap_grad_reduce, FSDP, XLA); 0 when it reduces after the backward
     pass (Megatron-LM 2021, Megatron-DeepSpeed)."""
-    grad_reduce_bytes: Any = 4.0
+    grad_reduce_bytes: PlanValue = 4.0
     """Bytes per gradient element in the data-parallel reduction: 4 where gradients are
     reduced in fp32 (Megatron with BF16, FSDP's usual reduce_dtype), 2 in FP16/BF16."""
-    first_stage_layers: Any = 0
+    first_stage_layers: PlanValue = 0
     """Blocks on the first pipeline stage (0: the default split, see :func:`stage_layers`);
     Megatron-Core's --decoder-first-pipeline-num-layers."""
-    last_stage_layers: Any = 0
+    last_stage_layers: PlanValue = 0
     """Blocks on the last pipeline stage, which also holds the output head and the loss
     (0: the default split); --decoder-last-pipeline-num-layers."""
 
     @property
-    def shard(self) -> Any:
+    def shard(self) -> PlanValue:
         """Ranks the model states are sharded over."""
         return np.where(self.shard_group > 0, np.minimum(self.shard_group, self.dp), self.dp)
 
     @property
-    def devices(self) -> Any:
+    def devices(self) -> PlanValue:
         """Devices the plan uses: TP x CP x DP x PP."""
         return self.tp * self.cp * self.dp * self.pp
 
     @property
-    def microbatches(self) -> Any:
+    def microbatches(self) -> PlanValue:
         """Micro-batches per pipeline per step (gradient accumulation steps)."""
         return self.global_batch / (self.dp * self.micro_batch)
 
     @property
-    def tokens_per_step(self) -> Any:
+    def tokens_per_step(self) -> PlanValue:
         """Tokens per optimizer step."""
         return self.global_batch * self.seq_len
 
 
-def infeasibility(plan: Plan, model: Architecture, devices: Any) -> np.ndarray:
-    """Why each plan cannot run, as text ('' where it can).
+@dataclass(frozen=True)
+class Rule:
+    """One rule every plan must keep."""
+
+    uses: tuple[str, ...]
+    """The plan fields the rule reads (the search applies it as soon as they are known)."""
+    breaks: Breaks
+    """Element-wise: True where the plan breaks the rule."""
+    reason: str
+    """What is wrong, for a user."""
+
+
+#: The plan rules, in the order a plan's first broken rule is reported. ``predict``,
+#: ``search`` and the scenario functions all check plans with this one table.
+RULES: tuple[Rule, ...] = (
+    Rule(
+        ("tp", "cp", "dp", "pp"),
+        lambda p, m, devices: p.devices != devices,
+        "TP x CP x DP x PP does not equal the device count",
+    ),
+    Rule(
+        ("tp",), lambda p, m, devices: m.heads % p.tp != 0, "TP does not divide the attention heads"
+    ),
+    Rule(
+        ("tp",),
+        lambda p, m, devices: (m.kv_heads % p.tp != 0) & (p.tp % m.kv_heads != 0),
+        "TP and the KV heads do not divide one another",
+    ),
+    Rule(
+        ("tp",),
+        lambda p, m, devices: (m.ffn % p.tp != 0) | (m.expert_ffn % p.tp != 0),
+        "TP does not divide the MLP width",
+    ),
+    Rule(
+        ("pp", "vpp"),
+        lambda p, m, devices: p.pp * p.vpp > m.layers,
+        "PP x virtual stages exceeds the layers",
+    ),
+    Rule(
+        ("seq_len", "cp"),
+        lambda p, m, devices: p.seq_len % (2 * p.cp) != 0,
+        "2 x CP does not divide the sequence length",
+    ),
+    Rule(
+        ("global_batch", "dp", "micro_batch"),
+        lambda p, m, devices: p.global_batch % (p.dp * p.micro_batch) != 0,
+        "DP x micro-batch does not divide the global batch",
+    ),
+    Rule(
+        ("ep", "dp", "cp"),
+        lambda p, m, devices: (
+            (p.ep > 1) & ((max(m.experts, 1) % p.ep != 0) | ((p.dp * p.cp) % p.ep != 0))
+        ),
+        "EP does not divide the experts or the DP x CP group",
+    ),
+    Rule(
+        ("vpp", "pp"),
+        lambda p, m, devices: (p.vpp > 1) & (p.pp == 1),
+        "virtual stages need pipeline parallelism",
+    ),
+    # Last, so that a plan given a fractional DP to probe another rule reports that rule.
+    Rule(
+        ("dp",),
+        lambda p, m, devices: np.logical_or(np.floor(p.dp) != p.dp, np.less(p.dp, 1)),
+        "TP x PP x CP does not divide the device count",
+    ),
+)
+
+
+def feasible(
+    plan: Plan, model: Architecture, devices: PlanValue, fields: Collection[str] | None = None
+) -> NDArray[np.bool_]:
+    """True (element-wise) where the plan keeps every rule of :data:`RULES`; with ``fields``,
+    every rule that reads only those fields (the others are not judged)."""
+    ok = np.ones(np.shape(plan.tp * plan.pp * plan.dp), dtype=bool)
+    for rule in RULES:
+        if fields is None or set(rule.uses) <= set(fields):
+            ok &= ~np.asarray(rule.breaks(plan, model, devices), dtype=bool)
+    return ok
+
+
+def infeasibility(plan: Plan, model: Architecture, devices: PlanValue) -> NDArray[np.object_]:
+    """Why each plan cannot run, as text ('' where it can): the first rule of :data:`RULES`
+    it breaks.
 
     Rules: degrees multiply to the device count; TP divides the heads, the KV heads (or the
     KV heads divide TP, which replicates them) and the MLP widths; PP x VPP is at most the
@@ -122,33 +196,9 @@ def infeasibility(plan: Plan, model: Architecture, devices: Any) -> np.ndarray:
     sequence (in two halves per rank, for causal load balance); EP divides the experts and
     the DP x CP group; DP x micro-batch divides the global batch.
     """
-    checks = [
-        (plan.devices != devices, "TP x CP x DP x PP does not equal the device count"),
-        (model.heads % plan.tp != 0, "TP does not divide the attention heads"),
-        (
-            (model.kv_heads % plan.tp != 0) & (plan.tp % model.kv_heads != 0),
-            "TP and the KV heads do not divide one another",
-        ),
-        (
-            (model.ffn % plan.tp != 0) | (model.expert_ffn % plan.tp != 0),
-            "TP does not divide the MLP width",
-        ),
-        (plan.pp * plan.vpp > model.layers, "PP x virtual stages exceeds the layers"),
-        (plan.seq_len % (2 * plan.cp) != 0, "2 x CP does not divide the sequence length"),
-        (
-            plan.global_batch % (plan.dp * plan.micro_batch) != 0,
-            "DP x micro-batch does not divide the global batch",
-        ),
-        (
-            (plan.ep > 1)
-            & ((max(model.experts, 1) % plan.ep != 0) | ((plan.dp * plan.cp) % plan.ep != 0)),
-            "EP does not divide the experts or the DP x CP group",
-        ),
-        ((plan.vpp > 1) & (plan.pp == 1), "virtual stages need pipeline parallelism"),
-    ]
     reasons = np.full(np.shape(plan.tp * plan.pp * plan.dp), "", dtype=object)
-    for failed, reason in reversed(checks):
-        reasons = np.where(failed, reason, reasons)
+    for rule in reversed(RULES):
+        reasons = np.where(rule.breaks(plan, model, devices), rule.reason, reasons)
     return reasons
 
 
@@ -156,12 +206,12 @@ def infeasibility(plan: Plan, model: Architecture, devices: Any) -> np.ndarray:
 class StageLayers:
     """Blocks per device on the first, a middle and the last pipeline stage."""
 
-    first: Any
-    middle: Any
-    last: Any
+    first: PlanValue
+    middle: PlanValue
+    last: PlanValue
 
 
-def stage_layers(layers: Any, plan: Plan) -> StageLayers:
+def stage_layers(layers: PlanValue, plan: Plan) -> StageLayers:
     """How ``layers`` blocks sit on the pipeline stages, per device.
 
     Blocks are split as evenly as the count allows, and the extra blocks of an uneven split go

@@ -70,17 +70,21 @@ from typing import Any
 
 import numpy as np
 
+from flopcast.estimate.flop_convention import (
+    BACKWARD_OVER_FORWARD,
+    CAUSAL_SHARE,
+    FORWARD_FLOP_PER_WEIGHT,
+    TRAINING_OVER_FORWARD,
+)
 from flopcast.network.collectives import point_to_point_time, tree_latency
 from flopcast.parallel.architecture import Architecture
 from flopcast.parallel.calibration import Calibration
+from flopcast.parallel.choices import Attention, Precision, Recompute
 from flopcast.parallel.hardware import Hardware
 from flopcast.parallel.links import hop_latency, link_bandwidth, ring_time
 from flopcast.parallel.memory import Memory, memory_per_device, parameters_per_device
 from flopcast.parallel.plan import Plan, stage_layers
 from flopcast.parallel.workload import Workload, as_workload
-
-#: Backward over forward FLOPs of a GEMM: gradients for inputs and for weights.
-BACKWARD_OVER_FORWARD = 2.0
 
 #: Flash-attention backward over forward FLOPs (it recomputes the scores; Dao 2023, sec. 3).
 FLASH_BACKWARD_OVER_FORWARD = 2.5
@@ -173,7 +177,7 @@ def _width_factor(width: Any, cal: Calibration) -> Any:
 def _gemm_speeds(work: Workload, hw: Hardware, plan: Plan, cal: Calibration) -> tuple[Any, Any]:
     """(BF16, plan-precision) dense GEMM speed [FLOP/s] on this device."""
     bf16 = hw.peak_bf16 * cal.gemm(hw.family) * hw.power_factor
-    return bf16, np.where(plan.fp8 > 0, bf16 * cal.fp8_gemm_speedup, bf16)
+    return bf16, np.where(plan.fp8 == Precision.FP8, bf16 * cal.fp8_gemm_speedup, bf16)
 
 
 def block_terms(work: Workload, hw: Hardware, plan: Plan, cal: Calibration) -> dict[str, Any]:
@@ -190,11 +194,14 @@ def block_terms(work: Workload, hw: Hardware, plan: Plan, cal: Calibration) -> d
     )
     gemm_fwd = 2.0 * tokens * weights / tp / speed
     # Attention by kernel.
-    materialized = plan.attention > 0
+    materialized = plan.attention == Attention.MATERIALIZED
     # Every query attends to the whole sequence, also under CP (ring attention passes the
     # keys and values around): FLOP per token per device over the full square.
-    per_token = 2.0 * plan.seq_len * work.heads * (work.qk_dim + work.v_dim) / tp
-    flash_fwd = tokens * per_token * 0.5 / (hw.peak_bf16 * cal.attention_efficiency)
+    per_token = (
+        FORWARD_FLOP_PER_WEIGHT * plan.seq_len * work.heads * (work.qk_dim + work.v_dim) / tp
+    )
+    # Flash attention skips the masked blocks; materialized attention computes the square.
+    flash_fwd = tokens * per_token * CAUSAL_SHARE / (hw.peak_bf16 * cal.attention_efficiency)
     flash_fwd = flash_fwd / hw.power_factor
     score_gemm_fwd = tokens * per_token / (bf16_speed * _width_factor(work.qk_dim, cal))
     scores = tokens * plan.seq_len * work.heads / tp  # score elements per device
@@ -223,12 +230,12 @@ def block_terms(work: Workload, hw: Hardware, plan: Plan, cal: Calibration) -> d
         / hw.hbm_bandwidth
     )
     recompute = np.where(
-        plan.recompute == 2,
+        plan.recompute == Recompute.FULL,
         gemm_fwd + attention_fwd + elementwise * FORWARD_SHARE_OF_BLOCK_BYTES,
-        np.where(plan.recompute == 1, attention_fwd, 0.0),
+        np.where(plan.recompute == Recompute.SELECTIVE, attention_fwd, 0.0),
     )
     gemm = gemm_fwd * (1 + BACKWARD_OVER_FORWARD)
-    passes = np.where(plan.recompute == 2, FULL_RECOMPUTE_LAUNCHES, 1.0)
+    passes = np.where(plan.recompute == Recompute.FULL, FULL_RECOMPUTE_LAUNCHES, 1.0)
     gaps = cal.kernel_gap * KERNELS_PER_BLOCK * passes
     return {
         "gemm": gemm,
@@ -252,7 +259,7 @@ def _block_communication(
     """Exposed TP, CP and EP communication of one block for one micro-batch [s]."""
     tp, cp, ep = plan.tp, plan.cp, plan.ep
     activation = tokens * work.hidden * ACTIVATION_BYTES
-    passes = np.where(plan.recompute == 2, 3.0, 2.0)
+    passes = np.where(plan.recompute == Recompute.FULL, 3.0, 2.0)
     tp_time = passes * TP_COLLECTIVES_PER_PASS * ring_time(hw, activation, 1, tp)
     tp_hidden = np.where(plan.async_tp > 0, cal.async_tp_overlap, cal.tp_overlap)
     kv = tokens * 2 * work.kv_heads * work.qk_dim * ACTIVATION_BYTES
@@ -393,9 +400,11 @@ def predict(
     tokens_per_device = plan.tokens_per_step / plan.devices / step
     model_flops = work.model_flops_per_token(plan.seq_len)
     recomputed = np.where(
-        plan.recompute == 2,
-        model_flops / 3,
-        np.where(plan.recompute == 1, work.attention_forward_flops(plan.seq_len), 0.0),
+        plan.recompute == Recompute.FULL,
+        model_flops / TRAINING_OVER_FORWARD,
+        np.where(
+            plan.recompute == Recompute.SELECTIVE, work.attention_forward_flops(plan.seq_len), 0.0
+        ),
     )
     return StepPrediction(
         step_time=step,

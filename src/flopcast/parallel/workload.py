@@ -19,12 +19,12 @@ from typing import Any
 
 import numpy as np
 
-from flopcast.parallel.architecture import (
+from flopcast.estimate.flop_convention import (
     CAUSAL_SHARE,
     FORWARD_FLOP_PER_WEIGHT,
     TRAINING_OVER_FORWARD,
-    Architecture,
 )
+from flopcast.parallel.architecture import Architecture
 
 #: HBM bytes the MLP activation function moves per intermediate element per token,
 #: forward and backward, in BF16 (2 bytes a value), counted from the kernels:

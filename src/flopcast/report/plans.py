@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flopcast.parallel.choices import Attention, Precision, Recompute, choice_name
+from flopcast.parallel.plan import Plan
 from flopcast.parallel.search import FIELDS, SearchResult, why_slower
 from flopcast.parallel.steptime import StepPrediction
 from flopcast.quantity.format import format_number
@@ -144,14 +146,24 @@ def cross_validation_lines(done: list[Comparison], line: str) -> list[str]:
     return lines
 
 
+def plan_choices(plan: Plan) -> dict[str, Any]:
+    """A plan's fields as JSON-ready data, its choices by name (``recompute: "full"``,
+    ``precision: "fp8"``, ``attention: "flash"``) rather than their array codes."""
+    data: dict[str, Any] = {field: getattr(plan, field) for field in FIELDS if field != "fp8"}
+    data["recompute"] = choice_name(Recompute, plan.recompute)  # type: ignore[arg-type]
+    data["precision"] = choice_name(Precision, plan.fp8)  # type: ignore[arg-type]
+    data["attention"] = choice_name(Attention, plan.attention)  # type: ignore[arg-type]
+    return data
+
+
 def search_data(result: SearchResult, top: int, objective: str) -> dict[str, Any]:
     """The best ``top`` plans and the search's counts, as JSON-ready data."""
     plans = []
-    for index in range(min(top, result.feasible)):
+    for index in range(min(top, result.kept)):
         plan = result.plan(index)
         plans.append(
             {
-                **{field: getattr(plan, field) for field in FIELDS},
+                **plan_choices(plan),
                 "devices": int(plan.devices),
                 "step_time_s": float(result.step_time[index]),
                 "tokens_per_s_per_device": float(result.tokens_per_s_per_device[index]),
@@ -170,9 +182,6 @@ def search_data(result: SearchResult, top: int, objective: str) -> dict[str, Any
     }
 
 
-_RECOMPUTE_NAMES = {0: "none", 1: "selective", 2: "full"}
-
-
 def search_lines(data: dict[str, Any], title: str) -> list[str]:
     """The ranked plans as text."""
     lines = [
@@ -187,7 +196,7 @@ def search_lines(data: dict[str, Any], title: str) -> list[str]:
         lines.append(
             f"{rank:>2} {p['tp']:>3} {p['pp']:>3} {p['vpp']:>3} {p['dp']:>5} {p['cp']:>3} "
             f"{p['ep']:>3} {p['micro_batch']:>3} {p['global_batch']:>6} "
-            f"{_RECOMPUTE_NAMES[int(p['recompute'])]:>9} {p['zero']:>4} {p['step_time_s']:>8.3g} "
+            f"{p['recompute']:>9} {p['zero']:>4} {p['step_time_s']:>8.3g} "
             f"{format_number(p['tokens_per_s_per_device']):>10} {p['mfu']:>6.1%} "
             f"{p['memory_gib']:>6.1f}  {p['loses_by'] or 'best'}"
         )

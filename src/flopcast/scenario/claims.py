@@ -38,10 +38,9 @@ from flopcast.quantity.distributions import Samples
 from flopcast.quantity.format import format_value
 from flopcast.quantity.summary import Summary
 from flopcast.quantity.units import format_unit
+from flopcast.scenario.defaults import DEFAULT_CONFIDENCE
 from flopcast.scenario.model import Expectation
-
-#: Confidence at which a verdict is decided unless told otherwise.
-DEFAULT_CONFIDENCE = 0.8
+from flopcast.scenario.verdicts import FAILED, HELD, UNDECIDED
 
 #: Tolerances by the words of the claim (DESIGN.md, "Contracts").
 EXACT_TOLERANCE, STATED_TOLERANCE, HEDGED_TOLERANCE = 0.01, 0.10, 0.20
@@ -54,8 +53,15 @@ HEDGES = re.compile(
     re.IGNORECASE,
 )
 
-#: The three verdicts.
-HELD, FAILED, UNDECIDED = "held", "failed", "undecided"
+__all__ = [
+    "DEFAULT_CONFIDENCE",
+    "FAILED",
+    "HELD",
+    "UNDECIDED",
+    "ClaimResult",
+    "check_claim",
+    "rule_tolerance",
+]
 
 
 def rule_tolerance(quote: str, exact: bool = False) -> float:

@@ -19,15 +19,11 @@ from flopcast.quantity.distributions import Point, log_sigma
 from flopcast.quantity.sensitivity import Sensitivity, log_variance_shares, rank_shares
 from flopcast.quantity.summary import DEFAULT_PERCENTILES, Summary, summarize
 from flopcast.quantity.units import Quantity, convert, format_unit
-from flopcast.scenario.claims import DEFAULT_CONFIDENCE, ClaimResult, check_claim
+from flopcast.scenario.claims import ClaimResult, check_claim
+from flopcast.scenario.defaults import DEFAULT_CONFIDENCE, DEFAULT_MAX_MEMORY, DEFAULT_SAMPLES
+from flopcast.scenario.display import RENDERERS
 from flopcast.scenario.expr import Value
 from flopcast.scenario.model import InputDef, OutputDef, Scenario
-
-#: Samples drawn when none are asked for: enough for percentiles to ~1% at the tails.
-DEFAULT_SAMPLES = 20_000
-
-#: Memory a run may give its sample arrays unless told otherwise [byte].
-DEFAULT_MAX_MEMORY = 4 * 2**30
 
 #: Arrays of one sample size held per uncertain input or output while evaluating: its own
 #: samples and the temporaries of the arithmetic and sorting (a measured bound).
@@ -86,11 +82,11 @@ class ScenarioResult:
     warnings: tuple[str, ...] = ()
     """Outputs computed two ways that disagree beyond the inputs' spread."""
 
-    def _repr_html_(self) -> str:
-        """Jupyter shows a run as its HTML tables (no figures, to stay light)."""
-        from flopcast.report.html import scenario_tables_html
-
-        return scenario_tables_html(self)
+    def _repr_html_(self) -> str | None:
+        """Jupyter shows a run as its HTML tables (no figures, to stay light), with the
+        renderer the report layer registers (:mod:`flopcast.scenario.display`)."""
+        renderer = RENDERERS.get("text/html")
+        return None if renderer is None else renderer(self)
 
 
 def evaluate(

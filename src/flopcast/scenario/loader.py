@@ -46,7 +46,19 @@ def load_scenario(
     """
     name = str(path)
     try:
-        return _load(name, read_yaml(name), catalog, allow_paths)
+        data = read_yaml(name)
+    except FlopcastError as err:
+        raise err.located(file=name) from None
+    return scenario_from_data(name, data, catalog, allow_paths=allow_paths)
+
+
+def scenario_from_data(
+    name: str, data: Any, catalog: Catalog | None = None, *, allow_paths: bool = False
+) -> Scenario:
+    """The scenario of file ``name`` from its already parsed YAML ``data`` (so that a caller
+    that has read the file, to tell scenarios from catalogs, does not parse it twice)."""
+    try:
+        return _load(name, data, catalog, allow_paths)
     except FlopcastError as err:
         raise err.located(file=name) from None
 

@@ -99,7 +99,7 @@ def plan_functions(catalog: Catalog | None) -> tuple[Function, ...]:
             raise InputError("argument 'batch_tokens' is less than one sequence")
         count = _point(devices, "chip", "devices")
         result = search(architecture, hardware, default_calibration(), devices=count,
-                        seq_len=seq, global_batches=[sequences])  # fmt: skip
+                        seq_len=seq, global_batches=[sequences], keep=1)  # fmt: skip
         if result.feasible == 0:
             raise InputError(f"no plan of {architecture.name} fits on {hardware.name}")
         return result

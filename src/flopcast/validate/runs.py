@@ -44,10 +44,11 @@ from flopcast.catalog.matching import match_entry, nearest
 from flopcast.catalog.model import Catalog
 from flopcast.errors import FlopcastError, InputError
 from flopcast.parallel.architecture import Architecture, architecture_from_catalog
+from flopcast.parallel.choices import Attention, Precision, Recompute, choice_names
 from flopcast.parallel.frameworks import FrameworkDefaults, framework_defaults, grad_reduce_bytes
 from flopcast.parallel.hardware import Hardware, hardware_from_catalog, with_network
 from flopcast.parallel.memory import memory_per_device
-from flopcast.parallel.plan import ATTENTION, RECOMPUTE, Plan
+from flopcast.parallel.plan import Plan
 
 #: Columns validate needs (a table may have more).
 REQUIRED_COLUMNS = (
@@ -276,6 +277,7 @@ def _architecture(row: dict[str, str], catalog: Catalog) -> Architecture:
 
 
 def _code(text: str, table: list[tuple[str, int]], default: int | None) -> int | None:
+    """The code of the first word of ``table`` found in ``text``."""
     lowered = text.lower()
     return next((code for word, code in table if word in lowered), default)
 
@@ -321,15 +323,21 @@ def _plans(
         [("fsdp", 3), ("zero-3", 3), ("full_shard", 3), ("zero-0", 0), ("ddp", 1), ("zero-1", 1)],
         1,
     )
-    if kernel not in ATTENTION:
+    if kernel not in choice_names(Attention):
         raise InputError(
-            f"expected one of {sorted(ATTENTION)} or empty, got {kernel!r}",
+            f"expected one of {', '.join(choice_names(Attention))} or empty, got {kernel!r}",
             field="attention_kernel",
         )
+    assert sharding is not None  # the table has a default
     stated_sp = _yes_no(row["sequence_parallel"])
-    stated = _code(row["recompute"], [("full", 2), ("selective", 1), ("minimal", 1)], None)
+    stated = _code(
+        row["recompute"],
+        [("full", Recompute.FULL), ("selective", Recompute.SELECTIVE),
+         ("minimal", Recompute.SELECTIVE)],
+        None,
+    )  # fmt: skip
     if stated is None and re.match(r"^\s*(no|none|off|false)\b", row["recompute"], re.I):
-        stated = 0
+        stated = Recompute.NONE
     plan = Plan(
         tp=tp,
         pp=pp,
@@ -340,15 +348,17 @@ def _plans(
         micro_batch=micro,
         global_batch=float(batch),
         seq_len=float(seq_len),
-        recompute=0 if stated is None else stated,
+        recompute=Recompute.NONE if stated is None else stated,
         zero=sharding if "distributed optimizer" not in row["dp_sharding"].lower() else 1,
         sequence_parallel=int(defaults.sequence_parallel if stated_sp is None else stated_sp),
-        fp8=1 if re.search(r"fp8|float8", row["precision"], re.IGNORECASE) else 0,
+        fp8=Precision.FP8
+        if re.search(r"fp8|float8", row["precision"], re.IGNORECASE)
+        else Precision.BF16,
         async_tp=int(
             defaults.tp_overlap
             or bool(re.search(r"async ?tp|tp-comm-overlap", row["framework"], re.I))
         ),
-        attention=ATTENTION[kernel],
+        attention=Attention[kernel.upper()],
         dropout=int(defaults.dropout),
         dp_overlap=int(defaults.dp_overlap),
         grad_reduce_bytes=grad_reduce_bytes(row["precision"]),
@@ -365,14 +375,14 @@ def _unstated_recompute(
 ) -> tuple[Plan, tuple[Plan, ...]]:
     """The framework's usual recomputation (or the least that fits memory), and the other
     settings that fit."""
-    codes = sorted(RECOMPUTE[c] for c in defaults.recompute_choices)
+    codes = sorted(Recompute[c.upper()] for c in defaults.recompute_choices)
     options = [replace(plan, recompute=code) for code in codes]
     room = MEMORY_SLACK * hardware.hbm_bytes
     fitting = [p for p in options if float(memory_per_device(model, p).total) <= room]
     chosen = fitting or options[-1:]
     usual = defaults.recompute
-    if usual is not None and RECOMPUTE[usual] in [p.recompute for p in chosen]:
-        point = next(p for p in chosen if p.recompute == RECOMPUTE[usual])
+    if usual is not None and Recompute[usual.upper()] in [p.recompute for p in chosen]:
+        point = next(p for p in chosen if p.recompute == Recompute[usual.upper()])
         return point, tuple(p for p in chosen if p is not point)
     return chosen[0], tuple(chosen[1:])
 
