@@ -228,3 +228,24 @@ def test_currencies_are_units_of_their_own():
         from flopcast.quantity.units import convert, parse_quantity
 
         convert(parse_quantity("1 CNY"), parse_unit("USD"))
+
+
+def test_parsed_catalog_cache_is_equal_and_survives_corruption(tmp_path, monkeypatch):
+    """The on-disk cache of the built-in files' parsed YAML gives what parsing gives, and a
+    corrupt or unwritable cache falls back to parsing."""
+    from flopcast.catalog import loader
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    fresh = loader._parsed_builtin_files()  # parses and writes the cache
+    (cache_file,) = (tmp_path / "flopcast").glob("catalog-*.marshal")
+    assert loader._parsed_builtin_files() == fresh  # read back
+    cache_file.write_bytes(b"\x00garbage")
+    assert loader._parsed_builtin_files() == fresh
+    expected = [
+        (yaml.safe_load(text), origin) for text, origin in builtin_texts()
+    ]
+    assert fresh == expected
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    assert loader._parsed_builtin_files() == fresh

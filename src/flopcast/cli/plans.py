@@ -42,9 +42,6 @@ def report_option(what: str) -> Callable[[Any], Any]:
 #: batches (Llama 3 405B used 4M-16M, arXiv:2407.21783 sec. 3.4).
 DEFAULT_GLOBAL_BATCH_TOKENS = 4 * 2**20
 
-#: Sequence length when neither the command line nor the model's catalog entry gives one.
-DEFAULT_SEQ_LEN = 4096
-
 #: Longest sequence accepted [token] (16.8M: far beyond any context trained so far).
 MAX_SEQ_LEN = 2**24
 
@@ -106,48 +103,26 @@ def network_options(function: Any) -> Any:
 @catalog_option
 def predict(**options: Any) -> None:
     """Predict one plan's step time, tokens/s per device, MFU, HFU and memory."""
-    from flopcast.parallel.calibration import default_calibration
-    from flopcast.parallel.layout import build_plan, resolve
-    from flopcast.parallel.steptime import predict as predict_step
-    from flopcast.report.plans import prediction_data, prediction_lines
+    from flopcast.parallel.planning import predict_plan
+    from flopcast.report.plans import prediction_data, prediction_header, prediction_lines
 
-    model, hardware, seq_default = resolve(
-        full_catalog(options["catalogs"]),
-        options["model_id"],
-        options["accelerator_id"],
-        cluster_id=options["cluster_id"],
-        nic_gbps=options["nic_gbps"],
-    )
-    plan = build_plan(
-        model,
-        devices=options["devices"],
+    result = predict_plan(
+        full_catalog(options["catalogs"]), options["model_id"], options["accelerator_id"],
+        devices=options["devices"], cluster_id=options["cluster_id"],
+        nic_gbps=options["nic_gbps"], seq_len=options["seq_len"],
         tp=options["tp"], pp=options["pp"], dp=options["dp"], cp=options["cp"],
         ep=options["ep"], vpp=options["vpp"], micro_batch=options["micro_batch"],
-        seq_len=options["seq_len"] or seq_default or DEFAULT_SEQ_LEN,
         global_batch_tokens=options["global_batch_tokens"],
         recompute=options["recompute"], precision=options["precision"], zero=options["zero"],
         attention=options["attention"],
     )  # fmt: skip
-    calibration = default_calibration()
-    prediction = predict_step(model, hardware, plan, calibration)
-    data = prediction_data(prediction, calibration.interval(hardware.family))
-    needed, available = data["memory_gib"]["total"], hardware.hbm_bytes / 2**30
-    if needed > available:
-        raise InputError(
-            f"the plan needs {needed:.1f} GiB per device and {hardware.name} has "
-            f"{available:.0f} GiB; more TP, PP, ZeRO sharding or recomputation would lower it",
-            field="plan",
-        )
-    data["fits_memory"] = True
+    data = prediction_data(result.prediction, result.interval)
+    data["fits_memory"] = True  # predict_plan refuses a plan that does not fit
     if options["output_format"] == "json":
         echo_json(data)
         return
-    header = (
-        f"{model.name} on {plan.devices} x {hardware.name}: TP {plan.tp}, PP {plan.pp} "
-        f"(VPP {plan.vpp}), DP {plan.dp}, CP {plan.cp}, EP {plan.ep}, "
-        f"micro-batch {plan.micro_batch}, {plan.global_batch:g} sequences of {plan.seq_len}"
-    )
-    echo_lines([header, *prediction_lines(data, available)])
+    available = result.hardware.hbm_bytes / 2**30
+    echo_lines([prediction_header(result), *prediction_lines(data, available)])
 
 
 @click.command()
@@ -207,13 +182,8 @@ def validate(
     sys.exit(0)
 
 
-#: Most global batches a --global-batch-tokens range may open (powers of two apart).
-MAX_BATCHES = 16
-
-
-def _batches(text: str, seq_len: int) -> list[int]:
-    """``--global-batch-tokens``: one value, or ``LOW-HIGH`` for every power-of-two multiple
-    of the sequence length in between (at most :data:`MAX_BATCHES` of them)."""
+def _token_range(text: str) -> tuple[int, int]:
+    """``--global-batch-tokens``: one token count, or ``LOW-HIGH``."""
     try:
         low, _, high = text.partition("-")
         bounds = (int(float(low)), int(float(high or low)))
@@ -223,15 +193,7 @@ def _batches(text: str, seq_len: int) -> list[int]:
         raise click.BadParameter(
             f"expected a token count or LOW-HIGH, got {text!r}", param_hint="--global-batch-tokens"
         )
-    if bounds[0] < seq_len:
-        raise click.BadParameter(
-            f"a batch holds at least one {seq_len}-token sequence, got {bounds[0]} tokens",
-            param_hint="--global-batch-tokens",
-        )
-    sequences = [bounds[0] // seq_len]
-    while sequences[-1] * 2 * seq_len <= bounds[1] and len(sequences) < MAX_BATCHES:
-        sequences.append(sequences[-1] * 2)
-    return sequences
+    return bounds
 
 
 @click.command()
@@ -268,19 +230,10 @@ def _batches(text: str, seq_len: int) -> list[int]:
 @catalog_option
 def search(**options: Any) -> None:
     """Find the fastest plans for a model on a cluster (every valid layout that fits memory)."""
-    from flopcast.parallel.calibration import default_calibration
-    from flopcast.parallel.layout import resolve
-    from flopcast.parallel.search import search as run_search
+    from flopcast.parallel.choices import Precision
+    from flopcast.parallel.planning import search_plans
     from flopcast.report.plans import search_data, search_lines
 
-    model, hardware, seq_default = resolve(
-        full_catalog(options["catalogs"]),
-        options["model_id"],
-        options["accelerator_id"],
-        cluster_id=options["cluster_id"],
-        nic_gbps=options["nic_gbps"],
-    )
-    seq_len = options["seq_len"] or seq_default or DEFAULT_SEQ_LEN
     precisions = {
         "bf16": (Precision.BF16,),
         "fp8": (Precision.FP8,),
@@ -290,18 +243,13 @@ def search(**options: Any) -> None:
         from flopcast.report.output import check_output
 
         check_output(options["report_path"])
-    progress = _progress_bar() if interactive() else None
-    result = run_search(
-        model, hardware, default_calibration(), devices=options["devices"], seq_len=seq_len,
-        global_batches=_batches(options["global_batch_tokens"], seq_len), precisions=precisions,
-        keep=options["top"], progress=progress,
+    model, hardware, result = search_plans(
+        full_catalog(options["catalogs"]), options["model_id"], options["accelerator_id"],
+        devices=options["devices"], cluster_id=options["cluster_id"],
+        nic_gbps=options["nic_gbps"], seq_len=options["seq_len"],
+        batch_tokens=_token_range(options["global_batch_tokens"]), precisions=precisions,
+        keep=options["top"], progress=_progress_bar() if interactive() else None,
     )  # fmt: skip
-    if result.feasible == 0:
-        raise InputError(
-            f"no plan of {model.name} on {options['devices']} x {hardware.name} fits in "
-            f"{hardware.hbm_bytes / 2**30:.0f} GiB ({result.evaluated} evaluated)",
-            field="--devices",
-        )
     data = search_data(result, options["top"], options["objective"])
     title = f"{model.name} on {options['devices']} x {hardware.name}"
     if options["output_format"] == "json":
@@ -371,10 +319,22 @@ def sites(**options: Any) -> None:
     Without --step-time, each site is --cluster (its chips, accelerator and network, or
     --nic-gbps) and the step time is that of the best plan the search finds for --model."""
     from flopcast.network.sync import scheme_rows
+    from flopcast.parallel.planning import best_step_time_on_cluster, model_size
+    from flopcast.report.sites import sites_lines
 
     catalog = full_catalog(options["catalogs"])
-    params, layers = _site_model(catalog, options["model_id"], options["params"])
-    step = options["step_time"] or _searched_step_time(catalog, options)
+    params, layers = model_size(catalog, options["model_id"], options["params"])
+    step = options["step_time"]
+    if step is None:
+        if not (options["model_id"] and options["cluster_id"]):
+            raise InputError(
+                "give --step-time S, or --model ID and --cluster ID to take the best plan's",
+                field="--step-time",
+            )
+        step = best_step_time_on_cluster(
+            catalog, options["model_id"], options["cluster_id"],
+            batch_tokens=options["global_batch_tokens"], nic_gbps=options["nic_gbps"],
+        )  # fmt: skip
     n_sites = options["sites"]
     link = options["link_gbps"] * 1e9 / 8 if options["link_gbps"] else None
     rows = scheme_rows(params, n_sites, step, options["exposed_share"], layers=layers,
@@ -384,69 +344,3 @@ def sites(**options: Any) -> None:
                    "exposed_share": options["exposed_share"], "schemes": rows})  # fmt: skip
         return
     echo_lines(sites_lines(rows, params, n_sites, step, options["exposed_share"]))
-
-
-def _site_model(catalog: Any, model_id: str | None, params: float | None) -> tuple[float, Any]:
-    """Parameters and layers of the model that ``sites`` synchronizes."""
-    from flopcast.parallel.architecture import architecture_from_catalog
-
-    layers = None
-    if model_id:
-        entry = catalog.entry(model_id, "model")
-        total = entry.numbers.get("total_params")
-        params = total.low if total else architecture_from_catalog(entry).total_params()
-        layers = round(entry.numbers["layers"].low) if "layers" in entry.numbers else None
-    if not params or not params > 0:
-        raise InputError("give --model ID or --params N (a positive count)", field="--model")
-    return float(params), layers
-
-
-def _searched_step_time(catalog: Any, options: dict[str, Any]) -> float:
-    """The step time of the best plan of ``--model`` on one site, ``--cluster``."""
-    if not (options["model_id"] and options["cluster_id"]):
-        raise InputError(
-            "give --step-time S, or --model ID and --cluster ID to take the best plan's",
-            field="--step-time",
-        )
-    from flopcast.parallel.calibration import default_calibration
-    from flopcast.parallel.layout import cluster_network, resolve
-    from flopcast.parallel.search import search as run_search
-
-    hardware, devices = cluster_network(catalog, options["cluster_id"])
-    if options["nic_gbps"] is not None:
-        from flopcast.parallel.hardware import with_network
-
-        hardware = with_network(hardware, nic_gbps=options["nic_gbps"])
-    model, _, seq = resolve(catalog, options["model_id"], hardware.name)
-    seq_len = seq or DEFAULT_SEQ_LEN
-    batches = _batches(str(options["global_batch_tokens"]), seq_len)
-    result = run_search(model, hardware, default_calibration(), devices=devices,
-                        seq_len=seq_len, global_batches=batches, keep=1)  # fmt: skip
-    if result.feasible == 0:
-        raise InputError(
-            f"no plan of {model.name} fits on {devices} x {hardware.name}", field="--cluster"
-        )
-    return float(result.step_time[0])
-
-
-def sites_lines(
-    rows: list[dict[str, Any]], params: float, sites: int, step: float, share: float
-) -> list[str]:
-    """The scheme table as text."""
-    lines = [
-        f"{params:.3g} parameters, {sites} sites, {step:.3g} s per step; bandwidth per site "
-        f"per direction for at most {share:.0%} exposed communication"
-    ]
-    header = f"{'scheme':<56} {'GB/step':>9} {'needs Gbit/s':>13} {'timeline':>9}"
-    if rows and "utilization" in rows[0]:
-        header += f" {'utilization':>11}"
-    lines.append(header)
-    for row in rows:
-        simulated = row.get("timeline_gbps")
-        line = (f"{row['scheme']:<56} {row['bytes_per_step_per_site'] / 1e9:>9.3g} "
-                f"{row['required_gbps']:>13.4g} "
-                f"{'-' if simulated is None else format(simulated, '.4g'):>9}")  # fmt: skip
-        if "utilization" in row:
-            line += f" {row['utilization']:>11.1%}"
-        lines.append(line)
-    return lines

@@ -28,16 +28,9 @@ from flopcast.network.collectives import (
 )
 from flopcast.quantity.units import convert
 
-#: Accelerator families: GEMM efficiency and prediction intervals are calibrated per family.
-FAMILIES = {
-    "a100": ("a100-40gb", "a100-80gb"),
-    "hopper": ("h100-sxm", "h100-96gb-500w", "h200", "h800"),
-    "blackwell": ("b200", "gb200", "gb300"),
-    "tpu": ("tpu-v4", "tpu-v5e", "tpu-v5p", "tpu-v6e"),
-}
-
-#: The part of each family whose power its GEMM efficiency is calibrated at.
-FAMILY_REFERENCE = {"a100": "a100-80gb", "hopper": "h100-sxm", "blackwell": "b200"}
+#: Accelerator families, as the catalog's ``family`` field names them: GEMM efficiency and
+#: prediction intervals are calibrated per family (``other`` takes the pooled values).
+FAMILIES = ("a100", "hopper", "blackwell", "tpu", "other")
 
 #: Static power draw as a share of the reference TDP (H100 SXM: ~100 W of 700 W).
 STATIC_POWER_SHARE = 0.15
@@ -97,9 +90,9 @@ def _mid(entry: CatalogEntry, field: str, unit: str, default: float | None = Non
     return math.sqrt(low * high) if low > 0 else (low + high) / 2
 
 
-def _power_factor(entry: CatalogEntry, family: str, peak: float, catalog: Catalog | None) -> float:
-    reference_id = FAMILY_REFERENCE.get(family)
-    if catalog is None or reference_id is None or "tdp" not in entry.numbers:
+def _power_factor(entry: CatalogEntry, peak: float, catalog: Catalog | None) -> float:
+    reference_id = entry.text.get("power_reference")
+    if catalog is None or not isinstance(reference_id, str) or "tdp" not in entry.numbers:
         return 1.0
     reference = catalog.entry(reference_id, "accelerator")
     if "tdp" not in reference.numbers:
@@ -121,22 +114,26 @@ def hardware_from_catalog(entry: CatalogEntry, catalog: Catalog | None = None) -
     if entry.kind != "accelerator":
         raise InputError(f"{entry.id!r} is a {entry.kind}, not an accelerator")
     bf16 = _mid(entry, "dense_bf16", "FLOP/s/chip")
-    family = str(
-        entry.text.get("family")
-        or next((name for name, ids in FAMILIES.items() if entry.id in ids), "other")
-    )
+    family = entry.text.get("family")
+    if family not in FAMILIES:
+        raise InputError(
+            f"accelerator {entry.id!r} needs a 'family' (one of {', '.join(FAMILIES)}; "
+            f"got {family!r}): the step-time model calibrates GEMM efficiency per family, "
+            "and 'other' takes the pooled calibration",
+            field=f"entries.{entry.id}.family",
+        )
     return Hardware(
         name=entry.id,
-        family=family,
+        family=str(family),
         peak_bf16=bf16,
         peak_fp8=_mid(entry, "dense_fp8", "FLOP/s/chip", bf16),
         hbm_bytes=_mid(entry, "hbm_capacity", "byte/chip"),
         hbm_bandwidth=_mid(entry, "hbm_bandwidth", "byte/s/chip"),
         scale_up_bandwidth=_mid(entry, "scale_up_bandwidth", "byte/s/chip") / 2,
-        scale_up_domain=round(_mid(entry, "scale_up_domain", "chip", 8.0)),
+        scale_up_domain=round(_mid(entry, "scale_up_domain", "chip")),
         scale_out_bandwidth=_mid(entry, "scale_out_bandwidth", "bit/s/chip", DEFAULT_SCALE_OUT_BITS)
         / 8,
-        power_factor=_power_factor(entry, family, bf16, catalog),
+        power_factor=_power_factor(entry, bf16, catalog),
     )
 
 

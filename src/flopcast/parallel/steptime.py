@@ -101,6 +101,37 @@ OPTIMIZER_TRAFFIC_BYTES = 32.0
 #: TP collectives per block per pass: 2 all-gathers and 2 reduce-scatters (Korthikanti 4.2.2).
 TP_COLLECTIVES_PER_PASS = 4.0
 
+#: Passes a micro-batch makes through a block: forward and backward, and a second forward
+#: under full recomputation; each pass runs the block's TP collectives.
+PASSES, PASSES_WITH_FULL_RECOMPUTE = 2.0, 3.0
+
+#: Tensors of context-parallel ring attention's exchange: keys and values.
+KV_TENSORS = 2.0
+
+#: Times ring attention passes the key-value blocks around the CP ring per micro-batch: once
+#: forward; backward passes the blocks again and their gradients back (Megatron-Core's
+#: context parallelism, after Liu et al. 2023, "Ring Attention", arXiv:2310.01889).
+CP_RING_PASSES = 3.0
+
+#: Pipeline sends per micro-batch per virtual-stage chunk: activations forward, their
+#: gradients backward.
+P2P_SENDS_PER_CHUNK = 2.0
+
+#: Ranks of a point-to-point send (the group size the link helpers price it at).
+PAIR = 2
+
+#: Bytes an all-reduce moves over those a reduce-scatter moves: a reduce-scatter then an
+#: all-gather of the same payload (the ring algorithm's 2(n-1)/n).
+ALL_REDUCE_OVER_REDUCE_SCATTER = 2.0
+
+#: Weight all-gathers per micro-batch under ZeRO-3/FSDP without pipelining: before the
+#: forward and again before the backward (the weights are freed between).
+FSDP_GATHERS_PER_MICROBATCH = 2.0
+
+#: All-to-alls per MoE layer per micro-batch: dispatch and combine, forward and backward
+#: (Lepikhin et al. 2020, "GShard", arXiv:2006.16668, sec. 2.2).
+EP_ALL_TO_ALLS = 4.0
+
 #: HBM bytes per token per hidden unit per block of the memory-bound kernels every block runs,
 #: forward and backward, BF16, counted from the kernels: two norms (~8 forward, ~12
 #: backward), two residual adds (~12 and ~12), rotary embedding on queries and keys (~6),
@@ -192,7 +223,7 @@ def block_terms(work: Workload, hw: Hardware, plan: Plan, cal: Calibration) -> d
     ) + work.expert_weights_per_layer / (
         cal.expert_gemm_efficiency * _width_factor(np.maximum(work.expert_ffn, 1) / tp, cal)
     )
-    gemm_fwd = 2.0 * tokens * weights / tp / speed
+    gemm_fwd = FORWARD_FLOP_PER_WEIGHT * tokens * weights / tp / speed
     # Attention by kernel.
     materialized = plan.attention == Attention.MATERIALIZED
     # Every query attends to the whole sequence, also under CP (ring attention passes the
@@ -259,18 +290,18 @@ def _block_communication(
     """Exposed TP, CP and EP communication of one block for one micro-batch [s]."""
     tp, cp, ep = plan.tp, plan.cp, plan.ep
     activation = tokens * work.hidden * ACTIVATION_BYTES
-    passes = np.where(plan.recompute == Recompute.FULL, 3.0, 2.0)
+    passes = np.where(plan.recompute == Recompute.FULL, PASSES_WITH_FULL_RECOMPUTE, PASSES)
     tp_time = passes * TP_COLLECTIVES_PER_PASS * ring_time(hw, activation, 1, tp)
     tp_hidden = np.where(plan.async_tp > 0, cal.async_tp_overlap, cal.tp_overlap)
-    kv = tokens * 2 * work.kv_heads * work.qk_dim * ACTIVATION_BYTES
+    kv = tokens * KV_TENSORS * work.kv_heads * work.qk_dim * ACTIVATION_BYTES
     cp_hop = point_to_point_time(
         kv, link_bandwidth(hw, tp, cp, multi_rail=False), hop_latency(hw, tp, cp)
     )
-    cp_time = 3 * (cp - 1) * cp_hop
+    cp_time = CP_RING_PASSES * (cp - 1) * cp_hop
     moe_share = work.moe_layers / work.layers
     # Each TP rank dispatches its sequence-parallel share of the tokens.
     dispatch = tokens / shard * np.maximum(work.top_k, 1) * work.hidden * ACTIVATION_BYTES
-    ep_time = moe_share * 4 * ring_time(hw, dispatch, tp, ep, multi_rail=False)
+    ep_time = moe_share * EP_ALL_TO_ALLS * ring_time(hw, dispatch, tp, ep, multi_rail=False)
     cp_exposed = np.maximum(0.0, cp_time - attention)
     hidden = tp_time * tp_hidden + (cp_time - cp_exposed)
     return {
@@ -287,7 +318,13 @@ def head_terms(work: Workload, hw: Hardware, plan: Plan, cal: Calibration) -> di
     tp = plan.tp
     tokens = plan.micro_batch * plan.seq_len / plan.cp
     _, speed = _gemm_speeds(work, hw, plan, cal)
-    head_fwd = 2.0 * tokens * work.head_weights / tp / (speed * _width_factor(work.hidden, cal))
+    head_fwd = (
+        FORWARD_FLOP_PER_WEIGHT
+        * tokens
+        * work.head_weights
+        / tp
+        / (speed * _width_factor(work.hidden, cal))
+    )
     loss = tokens * work.vocab / tp * LOSS_BYTES_PER_LOGIT / hw.hbm_bandwidth
     return {"gemm": head_fwd * (1 + BACKWARD_OVER_FORWARD), "memory_bound": loss}
 
@@ -302,15 +339,10 @@ def _pipeline(
     tokens = plan.micro_batch * plan.seq_len / plan.cp
     send = tokens * work.hidden * ACTIVATION_BYTES / shard
     inner = plan.tp * plan.cp * plan.dp
-    p2p = np.where(
-        pp > 1,
-        2
-        * vpp
-        * point_to_point_time(
-            send, link_bandwidth(hw, inner, 2, multi_rail=False), hop_latency(hw, inner, 2)
-        ),
-        0.0,
+    hop = point_to_point_time(
+        send, link_bandwidth(hw, inner, PAIR, multi_rail=False), hop_latency(hw, inner, PAIR)
     )
+    p2p = np.where(pp > 1, P2P_SENDS_PER_CHUNK * vpp * hop, 0.0)
 
     def stage(count: Any, with_head: Any) -> dict[str, Any]:
         terms = {key: count * value for key, value in block.items()}
@@ -366,17 +398,19 @@ def _data_parallel(
     )
     latency = np.where(dp > 1, latency, 0.0)
     # ZeRO-0: all-reduce of gradients; ZeRO-1/2: reduce-scatter them, all-gather weights.
-    replicated = ring_time(hw, params * 2 * grad, inner, dp)
+    replicated = ring_time(hw, params * ALL_REDUCE_OVER_REDUCE_SCATTER * grad, inner, dp)
     sharded = ring_time(hw, params * (grad + WEIGHT_GATHER_BYTES), inner, dp)
     once = exposed(np.where(plan.zero == 0, replicated, sharded) + latency)
     # ZeRO-3/FSDP: every micro-batch, over the shard group; replicas all-reduce shards.
     # Pipelined, the weights stay gathered over the step's micro-batches and gradients are
     # reduced after the last (torchtitan: reshard_after_forward off with PP, gradient sync on
     # the last backward only), so it moves what ZeRO-1/2 does, once per step.
-    per_microbatch = ring_time(hw, params * (2 * WEIGHT_GATHER_BYTES + grad), inner, group)
+    gathered = FSDP_GATHERS_PER_MICROBATCH * WEIGHT_GATHER_BYTES
+    per_microbatch = ring_time(hw, params * (gathered + grad), inner, group)
     per_step = ring_time(hw, params * (grad + WEIGHT_GATHER_BYTES), inner, group)
     replicas = dp / group
-    replica_sync = ring_time(hw, params / group * 2 * grad, inner * group, replicas)
+    shard_bytes = params / group * ALL_REDUCE_OVER_REDUCE_SCATTER * grad
+    replica_sync = ring_time(hw, shard_bytes, inner * group, replicas)
     fsdp = np.where(
         plan.pp > 1, exposed(per_step), plan.microbatches * exposed(per_microbatch)
     ) + exposed(replica_sync + latency)

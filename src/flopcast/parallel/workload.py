@@ -26,6 +26,9 @@ from flopcast.estimate.flop_convention import (
 )
 from flopcast.parallel.architecture import Architecture
 
+#: Norms per transformer block: one before attention, one before the MLP (pre-norm).
+NORMS_PER_BLOCK = 2
+
 #: HBM bytes the MLP activation function moves per intermediate element per token,
 #: forward and backward, in BF16 (2 bytes a value), counted from the kernels:
 #: SwiGLU reads gate and up and writes their product forward (3 values), and backward reads
@@ -96,7 +99,7 @@ class Workload:
         active_experts = (model.top_k + model.shared_experts) * expert_mlp
         all_experts = (model.experts + model.shared_experts) * expert_mlp
         router = model.hidden * model.experts
-        norms = 2 * model.hidden + model.position_params_per_layer
+        norms = NORMS_PER_BLOCK * model.hidden + model.position_params_per_layer
         attention = model.attention_params()
         dense_mlp = model.mlp_params(model.ffn)
         return cls(

@@ -6,6 +6,7 @@ from typing import Any
 
 from flopcast.parallel.choices import Attention, Precision, Recompute, choice_name
 from flopcast.parallel.plan import Plan
+from flopcast.parallel.planning import PlanPrediction
 from flopcast.parallel.search import FIELDS, SearchResult, why_slower
 from flopcast.parallel.steptime import StepPrediction
 from flopcast.quantity.format import format_number
@@ -25,6 +26,16 @@ def prediction_data(prediction: StepPrediction, interval: tuple[float, float]) -
         "memory_gib": prediction.memory.as_gib(),
         "time_breakdown_s": {k: float(v) for k, v in prediction.breakdown.items()},
     }
+
+
+def prediction_header(result: PlanPrediction) -> str:
+    """The plan in one line: model, devices and degrees."""
+    plan = result.plan
+    return (
+        f"{result.model.name} on {plan.devices} x {result.hardware.name}: TP {plan.tp}, "
+        f"PP {plan.pp} (VPP {plan.vpp}), DP {plan.dp}, CP {plan.cp}, EP {plan.ep}, "
+        f"micro-batch {plan.micro_batch}, {plan.global_batch:g} sequences of {plan.seq_len}"
+    )
 
 
 def prediction_lines(data: dict[str, Any], hbm_gib: float) -> list[str]:
