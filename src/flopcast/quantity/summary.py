@@ -34,8 +34,16 @@ class Summary:
     """True when the value has no spread (every sample equal)."""
 
 
-def summarize(values: Samples, percentiles: Sequence[float] = DEFAULT_PERCENTILES) -> Summary:
-    """Summarise samples (or a point value) at the given percentiles (0-100)."""
+def summarize(
+    values: Samples,
+    percentiles: Sequence[float] = DEFAULT_PERCENTILES,
+    scratch: np.ndarray | None = None,
+) -> Summary:
+    """Summarise samples (or a point value) at the given percentiles (0-100).
+
+    Percentiles partially sort a copy of the samples. With ``scratch`` (a float64 array of
+    the samples' size, reused across calls) the copy goes there and no array is allocated:
+    at 1e7 samples that saves 80 MB per summary."""
     asked = sorted(set(percentiles) | set(DEFAULT_PERCENTILES))
     if any(not 0 <= p <= 100 for p in asked):
         raise ValueError(f"percentiles must lie in [0, 100], got {list(percentiles)}")
@@ -46,7 +54,11 @@ def summarize(values: Samples, percentiles: Sequence[float] = DEFAULT_PERCENTILE
         return Summary(
             mean=point, median=point, p5=point, p95=point, percentiles=table, is_point=True
         )
-    levels = np.percentile(array, asked)
+    if scratch is not None and scratch.shape == array.shape and scratch.dtype == array.dtype:
+        np.copyto(scratch, array)
+        levels = np.percentile(scratch, asked, overwrite_input=True)
+    else:
+        levels = np.percentile(array, asked)
     table = {p: float(v) for p, v in zip(asked, levels, strict=True)}
     return Summary(
         mean=float(array.mean()),

@@ -101,14 +101,21 @@ def check_claim(
     samples: Samples,
     summary: Summary,
     confidence: float = DEFAULT_CONFIDENCE,
+    *,
+    scale: float = 1.0,
 ) -> ClaimResult:
-    """Check ``expect`` against an output's samples and summary, both in ``expect.unit``."""
+    """Check ``expect`` against an output's samples and its summary in ``expect.unit``; the
+    samples are in ``expect.unit`` once multiplied by ``scale`` (> 0), which is folded into
+    the claim's bounds rather than applied to every sample."""
+    assert scale > 0, "unit conversion factors are positive"
     unit_text = format_unit(expect.unit)
-    verdict, probability, reason = _decide(expect, expect.tolerance, samples, summary, confidence)
+    verdict, probability, reason = _decide(
+        expect, expect.tolerance, samples, summary, confidence, scale
+    )
     rule = rule_tolerance(expect.quote, expect.exact)
     rule_verdict = None
     if not np.isclose(rule, expect.tolerance):
-        rule_verdict, _, _ = _decide(expect, rule, samples, summary, confidence)
+        rule_verdict, _, _ = _decide(expect, rule, samples, summary, confidence, scale)
         reason += f"; at the rule's {_percent(rule)}: {rule_verdict.upper()}"
     return ClaimResult(
         verdict=verdict,
@@ -128,7 +135,12 @@ def _bounds(expect: Expectation, t: float) -> tuple[float | None, float | None]:
 
 
 def _decide(
-    expect: Expectation, t: float, samples: Samples, summary: Summary, confidence: float
+    expect: Expectation,
+    t: float,
+    samples: Samples,
+    summary: Summary,
+    confidence: float,
+    scale: float = 1.0,
 ) -> tuple[str, float, str]:
     """(verdict, probability, reason) at tolerance ``t``."""
     unit_text = format_unit(expect.unit)
@@ -136,9 +148,9 @@ def _decide(
     array = np.asarray(samples, dtype=float)
     inside = np.ones(array.shape, dtype=bool)
     if low is not None:
-        inside &= array >= low
+        inside &= array >= low / scale
     if high is not None:
-        inside &= array <= high
+        inside &= array <= high / scale
     probability = float(inside.mean())
     expected = _describe(expect, unit_text, t)
     if expect.check == "interval":

@@ -126,12 +126,15 @@ def evaluate(
     drawn = {name: Quantity(raw[name], d.unit) for name, d in scenario.inputs.items()}
     values: dict[str, Value] = {name: Value(q, {name: 1.0}) for name, q in drawn.items()}
     _compute_outputs(scenario, values)
+    scratch = np.empty(samples)  # one buffer for every summary's partial sort
     input_results = tuple(
-        InputResult(definition=d, summary=summarize(drawn[n].magnitude, percentiles))
+        InputResult(definition=d, summary=summarize(drawn[n].magnitude, percentiles, scratch))
         for n, d in scenario.inputs.items()
     )
     output_results = tuple(
-        _output_result(scenario, scenario.outputs[name], values, drawn, percentiles, confidence)
+        _output_result(
+            scenario, scenario.outputs[name], values, drawn, percentiles, confidence, scratch
+        )
         for name in scenario.outputs
     )
     return ScenarioResult(
@@ -211,10 +214,11 @@ def _output_result(
     drawn: dict[str, pint.Quantity],
     percentiles: Sequence[float],
     confidence: float,
+    scratch: np.ndarray,
 ) -> OutputResult:
     value = values[output.name]
     magnitude = value.quantity.magnitude
-    summary = summarize(magnitude, percentiles)
+    summary = summarize(magnitude, percentiles, scratch)
     inputs = tuple(sorted(scenario.input_dependencies[output.name]))
     sensitivity = _sensitivity(scenario, value, inputs, drawn, summary)
     claim = None
@@ -222,7 +226,9 @@ def _output_result(
         # Units here are multiplicative, so percentiles convert by one positive factor and
         # the output's summary serves the claim without sorting the samples again.
         factor = float(convert(Quantity(1.0, value.quantity.units), output.expect.unit).magnitude)
-        claim = check_claim(output.expect, magnitude * factor, _scaled(summary, factor), confidence)
+        claim = check_claim(
+            output.expect, magnitude, _scaled(summary, factor), confidence, scale=factor
+        )
     return OutputResult(
         definition=output,
         unit_text=format_unit(value.quantity.units),
