@@ -2,7 +2,10 @@
 
 Both run as fresh processes (import time counts), alternating, several rounds; the figure
 reported is the ratio of median wall times measured in the same run, so machine noise
-affects both sides alike. Run:  python benchmarks/bench_s03.py [--rounds 5] [--samples N]
+affects both sides alike. A third process, ``import_floor``, only imports NumPy and builds
+flopcast's unit registry (pint): no run that checks units with pint can be faster, so its
+ratio to squigglepy is the floor of flopcast's. Run:
+python benchmarks/bench_s03.py [--rounds 5] [--samples N]
 
 Needs the ``bench`` extra (``pip install '.[bench]'``) for squigglepy.
 """
@@ -46,18 +49,27 @@ def main() -> None:
     ]
     squigglepy = [sys.executable, str(ROOT / "benchmarks" / "s03_squigglepy.py"), str(args.samples)]
     baseline = [sys.executable, "-c", "pass"]
-    times: dict[str, list[float]] = {"flopcast": [], "squigglepy": [], "python": []}
+    floor = [sys.executable, "-c", "import numpy; from flopcast.quantity.units import ureg"]
+    times: dict[str, list[float]] = {
+        "flopcast": [],
+        "squigglepy": [],
+        "python": [],
+        "import_floor": [],
+    }
     wall_time(flopcast)  # warm the file cache and pint's definition cache once
     for _ in range(args.rounds):
         times["flopcast"].append(wall_time(flopcast))
         times["squigglepy"].append(wall_time(squigglepy))
         times["python"].append(wall_time(baseline))
+        times["import_floor"].append(wall_time(floor))
     medians = {name: statistics.median(values) for name, values in times.items()}
     report = {
         "samples": args.samples,
         "rounds": args.rounds,
         "median_seconds": medians,
         "speedup_vs_squigglepy": medians["squigglepy"] / medians["flopcast"],
+        "flopcast_over_squigglepy": medians["flopcast"] / medians["squigglepy"],
+        "import_floor_over_squigglepy": medians["import_floor"] / medians["squigglepy"],
     }
     print(json.dumps(report, indent=2))
 

@@ -241,9 +241,7 @@ def test_parsed_catalog_cache_is_equal_and_survives_corruption(tmp_path, monkeyp
     assert loader._parsed_builtin_files() == fresh  # read back
     cache_file.write_bytes(b"\x00garbage")
     assert loader._parsed_builtin_files() == fresh
-    expected = [
-        (yaml.safe_load(text), origin) for text, origin in builtin_texts()
-    ]
+    expected = [(yaml.safe_load(text), origin) for text, origin in builtin_texts()]
     assert fresh == expected
     blocked = tmp_path / "file-not-folder"
     blocked.write_text("")

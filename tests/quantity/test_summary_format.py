@@ -1,5 +1,7 @@
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from flopcast.quantity.format import format_money, format_number, format_value
 from flopcast.quantity.summary import summarize
@@ -54,3 +56,15 @@ def test_format_value_with_unit():
     assert format_value(150, "MW") == "150 MW"
     assert format_value(2.92e8, "USD") == "$292M"
     assert format_value(0.4, "") == "0.4"
+
+
+@given(
+    st.lists(st.floats(-1e30, 1e30, allow_nan=False), min_size=2, max_size=300),
+    st.lists(st.floats(0, 100), min_size=1, max_size=6),
+)
+def test_linear_percentiles_equal_numpys_bit_for_bit(values, percents):
+    from flopcast.quantity.summary import linear_percentiles
+
+    array = np.asarray(values)
+    expected = np.percentile(array, percents)
+    assert np.array_equal(linear_percentiles(array.copy(), percents), expected)

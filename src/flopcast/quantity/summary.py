@@ -34,6 +34,29 @@ class Summary:
     """True when the value has no spread (every sample equal)."""
 
 
+def linear_percentiles(work: np.ndarray, percents: Sequence[float]) -> np.ndarray:
+    """``numpy.percentile(work, percents)`` (its default linear interpolation, bit for bit),
+    partially sorting ``work`` in place.
+
+    The ``p``-th percentile of n values sits at the virtual index ``(n - 1) p / 100`` of the
+    sorted values, interpolated between its neighbours as NumPy's ``_lerp`` does (from the
+    upper neighbour when the weight is at least one half). Written out because
+    ``numpy.percentile`` also imports ``numpy.ma`` (7 ms, a tenth of a short run)."""
+    count = work.size
+    virtual = (count - 1) * (np.asarray(percents, dtype=float) / 100)
+    below = np.floor(virtual)
+    top = virtual >= count - 1
+    lower = np.where(top, count - 1, below).astype(np.intp)
+    upper = np.where(top, count - 1, below + 1).astype(np.intp)
+    work.partition(sorted({*lower.tolist(), *upper.tolist()}))
+    a, b = work[lower], work[upper]
+    weight = virtual - below
+    difference = b - a
+    levels: np.ndarray = a + difference * weight
+    np.subtract(b, difference * (1 - weight), out=levels, where=weight >= 0.5)
+    return levels
+
+
 def summarize(
     values: Samples,
     percentiles: Sequence[float] = DEFAULT_PERCENTILES,
@@ -56,9 +79,10 @@ def summarize(
         )
     if scratch is not None and scratch.shape == array.shape and scratch.dtype == array.dtype:
         np.copyto(scratch, array)
-        levels = np.percentile(scratch, asked, overwrite_input=True)
+        work = scratch.reshape(-1)
     else:
-        levels = np.percentile(array, asked)
+        work = array.reshape(-1).copy()
+    levels = linear_percentiles(work, asked)
     table = {p: float(v) for p, v in zip(asked, levels, strict=True)}
     return Summary(
         mean=float(array.mean()),
