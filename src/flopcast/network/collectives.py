@@ -15,9 +15,9 @@ overhead (NCCL maintainer, NVIDIA/nccl-tests#212: ~370 GB/s effective on H100 NV
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
+
+from flopcast.quantity.arrays import Numeric
 
 #: Effective over line-rate bandwidth of NCCL's ring protocol: 370 / 450 GB/s on H100 NVLink
 #: (S. Jeaugey, NVIDIA, in NVIDIA/nccl-tests issue #212, 2024-05-06).
@@ -36,21 +36,21 @@ NCCL_NVLINK_HOP_LATENCY = 3.4e-6
 NCCL_NETWORK_HOP_LATENCY = 9.6e-6
 
 
-def ring_all_reduce_bytes(size: Any, n: Any) -> Any:
+def ring_all_reduce_bytes(size: Numeric, n: Numeric) -> Numeric:
     """Bytes each of ``n`` devices sends in a ring all-reduce of ``size`` bytes:
     ``2 (n-1)/n x size`` (a reduce-scatter then an all-gather)."""
     return 2 * (n - 1) / np.maximum(n, 1) * size
 
 
-def all_gather_bytes(size: Any, n: Any) -> Any:
+def all_gather_bytes(size: Numeric, n: Numeric) -> Numeric:
     """Bytes each of ``n`` devices sends when every device's ``size``-byte payload must
     reach all the others (payloads that cannot be summed on the way): ``(n-1) x size``."""
     return (n - 1) * size
 
 
 def reduce_scatter_time(
-    size: Any, n: Any, bandwidth: Any, latency: Any = 0.0, startup: Any = 0.0
-) -> Any:
+    size: Numeric, n: Numeric, bandwidth: Numeric, latency: Numeric = 0.0, startup: Numeric = 0.0
+) -> Numeric:
     """Ring reduce-scatter of ``size`` bytes over ``n`` devices [s]: ``startup`` once, a
     ``latency`` per ring step, and ``(n-1)/n`` of the data over ``bandwidth``; 0 for one
     device."""
@@ -60,51 +60,53 @@ def reduce_scatter_time(
 
 
 def all_gather_time(
-    size: Any, n: Any, bandwidth: Any, latency: Any = 0.0, startup: Any = 0.0
-) -> Any:
+    size: Numeric, n: Numeric, bandwidth: Numeric, latency: Numeric = 0.0, startup: Numeric = 0.0
+) -> Numeric:
     """Ring all-gather producing ``size`` bytes on each of ``n`` devices [s]."""
     return reduce_scatter_time(size, n, bandwidth, latency, startup)
 
 
 def ring_all_reduce_time(
-    size: Any, n: Any, bandwidth: Any, latency: Any = 0.0, startup: Any = 0.0
-) -> Any:
+    size: Numeric, n: Numeric, bandwidth: Numeric, latency: Numeric = 0.0, startup: Numeric = 0.0
+) -> Numeric:
     """Ring all-reduce: reduce-scatter plus all-gather [s]."""
     return 2 * reduce_scatter_time(size, n, bandwidth, latency, startup)
 
 
-def tree_all_reduce_time(size: Any, n: Any, bandwidth: Any, latency: Any = 0.0) -> Any:
+def tree_all_reduce_time(
+    size: Numeric, n: Numeric, bandwidth: Numeric, latency: Numeric = 0.0
+) -> Numeric:
     """Pipelined double-binary-tree all-reduce [s]: 2 log2(n) latency hops, and each device
     sends and receives the data about twice over its link."""
     return 2 * np.ceil(np.log2(np.maximum(n, 2))) * latency + 2 * size / bandwidth
 
 
 def all_to_all_time(
-    size: Any, n: Any, bandwidth: Any, latency: Any = 0.0, startup: Any = 0.0
-) -> Any:
+    size: Numeric, n: Numeric, bandwidth: Numeric, latency: Numeric = 0.0, startup: Numeric = 0.0
+) -> Numeric:
     """All-to-all where each device holds ``size`` bytes split evenly over ``n`` peers [s]."""
     return reduce_scatter_time(size, n, bandwidth, latency, startup)
 
 
-def point_to_point_time(size: Any, bandwidth: Any, latency: Any = 0.0) -> Any:
+def point_to_point_time(size: Numeric, bandwidth: Numeric, latency: Numeric = 0.0) -> Numeric:
     """One message of ``size`` bytes [s]."""
     return latency + size / bandwidth
 
 
-def tree_latency(n: Any, latency: Any, startup: Any = 0.0) -> Any:
+def tree_latency(n: Numeric, latency: Numeric, startup: Numeric = 0.0) -> Numeric:
     """Latency of a double-binary-tree all-reduce over ``n`` devices: ``2 log2 n`` hops [s]."""
     return startup + 2 * np.ceil(np.log2(np.maximum(n, 2))) * latency
 
 
 def hierarchical_all_reduce_time(
-    size: Any,
-    inner: Any,
-    outer: Any,
-    inner_bandwidth: Any,
-    outer_bandwidth: Any,
-    inner_latency: Any = 0.0,
-    outer_latency: Any = 0.0,
-) -> Any:
+    size: Numeric,
+    inner: Numeric,
+    outer: Numeric,
+    inner_bandwidth: Numeric,
+    outer_bandwidth: Numeric,
+    inner_latency: Numeric = 0.0,
+    outer_latency: Numeric = 0.0,
+) -> Numeric:
     """All-reduce over ``inner`` x ``outer`` devices across two tiers [s]: reduce-scatter
     inside each group of ``inner``, all-reduce of each ``1/inner`` shard across the
     ``outer`` groups (each device on its own outer link), all-gather inside."""
@@ -113,6 +115,6 @@ def hierarchical_all_reduce_time(
     return 2 * inside + across
 
 
-def all_reduce_bus_bandwidth(size: Any, n: Any, seconds: Any) -> Any:
+def all_reduce_bus_bandwidth(size: Numeric, n: Numeric, seconds: Numeric) -> Numeric:
     """NCCL's bus bandwidth of an all-reduce that took ``seconds`` [byte/s]."""
     return size / seconds * 2 * (n - 1) / n

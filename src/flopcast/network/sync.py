@@ -25,11 +25,15 @@ can hide behind the overlap window.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from flopcast.network.collectives import all_gather_bytes, ring_all_reduce_bytes
+from flopcast.quantity.arrays import Numeric
+
+if TYPE_CHECKING:
+    from flopcast.network.simulate import Timeline
 
 #: Bytes per value of the payload precisions.
 PAYLOAD_BYTES = {"fp32": 4.0, "bf16": 2.0, "int8": 1.0, "fp4": 0.5}
@@ -69,7 +73,7 @@ class Scheme:
         return self.precision in ("int8", "fp4") or self.density < 1
 
 
-def bytes_per_sync(scheme: Scheme, params: Any, sites: Any) -> Any:
+def bytes_per_sync(scheme: Scheme, params: Numeric, sites: Numeric) -> Numeric:
     """Bytes each site sends per synchronization [byte]: a ring all-reduce of the payload, or
     an all-gather for payloads that cannot be summed on the way
     (:mod:`flopcast.network.collectives`)."""
@@ -79,14 +83,14 @@ def bytes_per_sync(scheme: Scheme, params: Any, sites: Any) -> Any:
     return ring_all_reduce_bytes(payload, sites)
 
 
-def bytes_per_step(scheme: Scheme, params: Any, sites: Any) -> Any:
+def bytes_per_step(scheme: Scheme, params: Numeric, sites: Numeric) -> Numeric:
     """Bytes each site sends per training step, averaged [byte]."""
     return bytes_per_sync(scheme, params, sites) / scheme.every
 
 
 def required_bandwidth(
-    scheme: Scheme, params: Any, sites: Any, step_time: Any, exposed_share: Any
-) -> Any:
+    scheme: Scheme, params: Numeric, sites: Numeric, step_time: Numeric, exposed_share: Numeric
+) -> Numeric:
     """WAN bandwidth per site [byte/s] that keeps exposed communication to ``exposed_share``
     of compute: each fragment must move within its overlap window plus the allowed exposure."""
     fragment = bytes_per_sync(scheme, params, sites) / scheme.fragments
@@ -96,8 +100,13 @@ def required_bandwidth(
 
 
 def utilization(
-    scheme: Scheme, params: Any, sites: Any, step_time: Any, bandwidth: Any, latency: Any = 0.0
-) -> Any:
+    scheme: Scheme,
+    params: Numeric,
+    sites: Numeric,
+    step_time: Numeric,
+    bandwidth: Numeric,
+    latency: Numeric = 0.0,
+) -> Numeric:
     """Share of time spent computing when each site's WAN link has ``bandwidth`` [byte/s]."""
     fragment = bytes_per_sync(scheme, params, sites) / scheme.fragments
     transfer = fragment / bandwidth + latency
@@ -130,7 +139,7 @@ SCHEMES = (
 )
 
 
-def timeline_for(scheme: Scheme, params: float, layers: int, step_time: float) -> Any:
+def timeline_for(scheme: Scheme, params: float, layers: int, step_time: float) -> Timeline | None:
     """The per-layer timeline (:mod:`flopcast.network.simulate`) of a scheme between two
     sites, or None for payloads it does not model (sparse top-k)."""
     from flopcast.network.simulate import Timeline

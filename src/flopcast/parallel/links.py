@@ -10,8 +10,6 @@ per-step latency (:mod:`flopcast.network.collectives`).
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from flopcast.network.collectives import (
@@ -20,9 +18,12 @@ from flopcast.network.collectives import (
     reduce_scatter_time,
 )
 from flopcast.parallel.hardware import Hardware
+from flopcast.quantity.arrays import Numeric
 
 
-def link_bandwidth(hw: Hardware, inner: Any, group: Any, *, multi_rail: bool = True) -> Any:
+def link_bandwidth(
+    hw: Hardware, inner: Numeric, group: Numeric, *, multi_rail: bool = True
+) -> Numeric:
     """Effective per-device bandwidth [byte/s] of a communication over ``group`` ranks whose
     consecutive members are ``inner`` ranks apart (the degrees nested inside it).
 
@@ -42,12 +43,14 @@ def link_bandwidth(hw: Hardware, inner: Any, group: Any, *, multi_rail: bool = T
     return np.where(inside, up, np.minimum(up, sharing * nic))
 
 
-def hop_latency(hw: Hardware, inner: Any, group: Any) -> Any:
+def hop_latency(hw: Hardware, inner: Numeric, group: Numeric) -> Numeric:
     """Latency of one ring step of a group: the network's when it leaves the domain."""
     return np.where(inner * group <= hw.scale_up_domain, hw.scale_up_latency, hw.scale_out_latency)
 
 
-def ring_time(hw: Hardware, volume: Any, inner: Any, group: Any, *, multi_rail: bool = True) -> Any:
+def ring_time(
+    hw: Hardware, volume: Numeric, inner: Numeric, group: Numeric, *, multi_rail: bool = True
+) -> Numeric:
     """Seconds for a ring all-gather or reduce-scatter of ``volume`` bytes over ``group``."""
     return reduce_scatter_time(
         volume,

@@ -20,8 +20,8 @@ Sources:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
@@ -29,6 +29,7 @@ from flopcast.parallel.architecture import Architecture
 from flopcast.parallel.choices import Attention, Recompute
 from flopcast.parallel.plan import Plan, stage_layers
 from flopcast.parallel.workload import Workload, as_workload
+from flopcast.quantity.arrays import Numeric
 
 #: Bytes per parameter of mixed-precision Adam: weights, gradients, optimizer (ZeRO sec. 3.1).
 WEIGHT_BYTES, GRADIENT_BYTES, OPTIMIZER_BYTES = 2.0, 2.0, 12.0
@@ -64,15 +65,15 @@ MEMORY_KINDS = ("weights", "gradients", "optimizer", "activations", "logits", "r
 class Memory:
     """Bytes per device, by kind (arrays when the plan is)."""
 
-    weights: Any
-    gradients: Any
-    optimizer: Any
-    activations: Any
-    logits: Any
-    reserve: Any
+    weights: Numeric
+    gradients: Numeric
+    optimizer: Numeric
+    activations: Numeric
+    logits: Numeric
+    reserve: Numeric
 
     @property
-    def total(self) -> Any:
+    def total(self) -> Numeric:
         """All of it."""
         return (
             self.weights
@@ -90,7 +91,7 @@ class Memory:
         return out
 
 
-def _stage_parameters(work: Workload, plan: Plan, blocks: Any, *, head: Any) -> Any:
+def _stage_parameters(work: Workload, plan: Plan, blocks: Numeric, *, head: Numeric) -> Numeric:
     """Weights one device of a stage holds (before ZeRO sharding): its blocks, with the
     experts split over EP, and the embedding (first stage) or the untied head (last)."""
     per_block = work.replicated_params_per_layer + work.expert_params_per_layer / plan.ep
@@ -98,7 +99,7 @@ def _stage_parameters(work: Workload, plan: Plan, blocks: Any, *, head: Any) -> 
     return (blocks * per_block + ends) / plan.tp
 
 
-def parameters_per_device(model: Architecture | Workload, plan: Plan) -> Any:
+def parameters_per_device(model: Architecture | Workload, plan: Plan) -> Numeric:
     """Weights held by one device of the stage that holds the most (before ZeRO sharding)."""
     work = as_workload(model)
     stages = stage_layers(work.layers, plan)
@@ -108,7 +109,7 @@ def parameters_per_device(model: Architecture | Workload, plan: Plan) -> Any:
     )
 
 
-def activation_bytes_per_layer(model: Architecture | Workload, plan: Plan) -> Any:
+def activation_bytes_per_layer(model: Architecture | Workload, plan: Plan) -> Numeric:
     """Activation bytes one block keeps for one micro-batch on one device.
 
     Korthikanti et al.'s ``s b h (34 + 5 a s / h)``: the ``5 a s / h`` term (scores,
@@ -165,7 +166,9 @@ def memory_per_device(model: Architecture | Workload, plan: Plan) -> Memory:
     )
 
 
-def _device(params: Any, activations: Any, logits: Any, shard: list[Any]) -> Memory:
+def _device(
+    params: Numeric, activations: Numeric, logits: Numeric, shard: Sequence[Numeric]
+) -> Memory:
     return Memory(
         weights=params * WEIGHT_BYTES / shard[2],
         gradients=params * GRADIENT_BYTES / shard[1],

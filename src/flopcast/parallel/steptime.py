@@ -66,7 +66,6 @@ app. B) defines MFU, so FP8 runs can exceed 50%.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
@@ -85,6 +84,7 @@ from flopcast.parallel.links import hop_latency, link_bandwidth, ring_time
 from flopcast.parallel.memory import Memory, memory_per_device, parameters_per_device
 from flopcast.parallel.plan import Plan, stage_layers
 from flopcast.parallel.workload import Workload, as_workload
+from flopcast.quantity.arrays import Numeric
 
 #: Flash-attention backward over forward FLOPs (it recomputes the scores; Dao 2023, sec. 3).
 FLASH_BACKWARD_OVER_FORWARD = 2.5
@@ -186,32 +186,34 @@ FULL_RECOMPUTE_LAUNCHES = 1.5
 class StepPrediction:
     """Predicted step of one plan (or arrays over many)."""
 
-    step_time: Any
+    step_time: Numeric
     """Seconds per optimizer step."""
-    tokens_per_s_per_device: Any
+    tokens_per_s_per_device: Numeric
     """Training tokens per second per device."""
-    mfu: Any
+    mfu: Numeric
     """Model FLOPs utilization (model FLOPs / time / BF16 peak)."""
-    hfu: Any
+    hfu: Numeric
     """Hardware FLOPs utilization (with recomputed FLOPs)."""
     memory: Memory
     """Memory per device."""
-    breakdown: dict[str, Any]
+    breakdown: dict[str, Numeric]
     """Seconds per step by component (they add up to the step time)."""
 
 
-def _width_factor(width: Any, cal: Calibration) -> Any:
+def _width_factor(width: Numeric, cal: Calibration) -> Numeric:
     """Relative GEMM speed at a weight dimension of ``width`` per device (1 when wide)."""
     return width / (width + cal.gemm_width_half)
 
 
-def _gemm_speeds(work: Workload, hw: Hardware, plan: Plan, cal: Calibration) -> tuple[Any, Any]:
+def _gemm_speeds(
+    work: Workload, hw: Hardware, plan: Plan, cal: Calibration
+) -> tuple[Numeric, Numeric]:
     """(BF16, plan-precision) dense GEMM speed [FLOP/s] on this device."""
     bf16 = hw.peak_bf16 * cal.gemm(hw.family) * hw.power_factor
     return bf16, np.where(plan.fp8 == Precision.FP8, bf16 * cal.fp8_gemm_speedup, bf16)
 
 
-def block_terms(work: Workload, hw: Hardware, plan: Plan, cal: Calibration) -> dict[str, Any]:
+def block_terms(work: Workload, hw: Hardware, plan: Plan, cal: Calibration) -> dict[str, Numeric]:
     """Seconds one device spends on one block for one micro-batch, by term."""
     tp, cp = plan.tp, plan.cp
     tokens = plan.micro_batch * plan.seq_len / cp
@@ -283,10 +285,10 @@ def _block_communication(
     hw: Hardware,
     plan: Plan,
     cal: Calibration,
-    tokens: Any,
-    shard: Any,
-    attention: Any,
-) -> dict[str, Any]:
+    tokens: Numeric,
+    shard: Numeric,
+    attention: Numeric,
+) -> dict[str, Numeric]:
     """Exposed TP, CP and EP communication of one block for one micro-batch [s]."""
     tp, cp, ep = plan.tp, plan.cp, plan.ep
     activation = tokens * work.hidden * ACTIVATION_BYTES
@@ -311,7 +313,7 @@ def _block_communication(
     }
 
 
-def head_terms(work: Workload, hw: Hardware, plan: Plan, cal: Calibration) -> dict[str, Any]:
+def head_terms(work: Workload, hw: Hardware, plan: Plan, cal: Calibration) -> dict[str, Numeric]:
     """Seconds the last stage spends on the output head and the loss per micro-batch: the
     V x h GEMM forward and backward (never recomputed) and the FP32 cross-entropy's traffic
     over the vocabulary shard."""
@@ -330,8 +332,8 @@ def head_terms(work: Workload, hw: Hardware, plan: Plan, cal: Calibration) -> di
 
 
 def _pipeline(
-    work: Workload, hw: Hardware, plan: Plan, block: dict[str, Any], head: dict[str, Any]
-) -> tuple[Any, dict[str, Any]]:
+    work: Workload, hw: Hardware, plan: Plan, block: dict[str, Numeric], head: dict[str, Numeric]
+) -> tuple[Numeric, dict[str, Numeric]]:
     """Seconds of the pipelined micro-batches of one step, and their breakdown."""
     pp, vpp = plan.pp, plan.vpp
     layers = stage_layers(work.layers, plan)
@@ -344,7 +346,7 @@ def _pipeline(
     )
     p2p = np.where(pp > 1, P2P_SENDS_PER_CHUNK * vpp * hop, 0.0)
 
-    def stage(count: Any, with_head: Any) -> dict[str, Any]:
+    def stage(count: Numeric, with_head: Numeric) -> dict[str, Numeric]:
         terms = {key: count * value for key, value in block.items()}
         for key, value in head.items():
             terms[key] = terms[key] + np.where(with_head, value, 0.0)
@@ -362,7 +364,7 @@ def _pipeline(
     bubble = (total - slowest) / vpp
     m = plan.microbatches
     pick = [times[0] >= slowest, times[2] >= slowest]
-    breakdown = {
+    breakdown: dict[str, Numeric] = {
         key: m * np.where(pick[1], last[key], np.where(pick[0], first[key], middle[key]))
         for key in first
     }
@@ -371,8 +373,8 @@ def _pipeline(
 
 
 def _data_parallel(
-    work: Workload, hw: Hardware, plan: Plan, cal: Calibration, block: dict[str, Any]
-) -> tuple[Any, Any]:
+    work: Workload, hw: Hardware, plan: Plan, cal: Calibration, block: dict[str, Numeric]
+) -> tuple[Numeric, Numeric]:
     """Exposed data-parallel communication and optimizer time per step [s]."""
     params = parameters_per_device(work, plan)
     inner, dp, group = plan.tp * plan.cp, plan.dp, plan.shard
@@ -383,7 +385,7 @@ def _data_parallel(
 
     share = np.where(plan.zero >= 3, cal.fsdp_overlap, cal.dp_overlap)
 
-    def exposed(comm: Any) -> Any:
+    def exposed(comm: Numeric) -> Numeric:
         # Overlapped, the communication runs in per-block chunks behind a share of a
         # micro-batch's compute, and one chunk always shows (NeMo docs, "Communication
         # Overlap": "exposes only one DP communication chunk"); otherwise it all waits.

@@ -15,9 +15,9 @@ causal kernels skip the masked half), training 3x forward.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from flopcast.estimate.flop_convention import (
     CAUSAL_SHARE,
@@ -25,6 +25,7 @@ from flopcast.estimate.flop_convention import (
     TRAINING_OVER_FORWARD,
 )
 from flopcast.parallel.architecture import Architecture
+from flopcast.quantity.arrays import Numeric
 
 #: Norms per transformer block: one before attention, one before the MLP (pre-norm).
 NORMS_PER_BLOCK = 2
@@ -42,51 +43,51 @@ ACTIVATION_BYTES_PER_FFN = {"swiglu": 16.0, "gelu": 10.0, "relu2": 10.0}
 class Workload:
     """Per-token and per-layer counts of one model (or arrays over many)."""
 
-    name: Any
+    name: str | NDArray[np.str_]
     """Display name (an array of names when stacked)."""
-    layers: Any
+    layers: Numeric
     """Transformer blocks L."""
-    moe_layers: Any
+    moe_layers: Numeric
     """Blocks with experts (0 for dense models)."""
-    hidden: Any
+    hidden: Numeric
     """Model width h."""
-    heads: Any
+    heads: Numeric
     """Query heads H."""
-    kv_heads: Any
+    kv_heads: Numeric
     """Key/value heads."""
-    qk_dim: Any
+    qk_dim: Numeric
     """Per-head width of queries and keys."""
-    v_dim: Any
+    v_dim: Numeric
     """Per-head width of values."""
-    ffn: Any
+    ffn: Numeric
     """Dense MLP width (0 when every block is MoE)."""
-    expert_ffn: Any
+    expert_ffn: Numeric
     """Width of one expert's MLP (0 for dense models)."""
-    experts: Any
+    experts: Numeric
     """Routed experts per MoE block."""
-    top_k: Any
+    top_k: Numeric
     """Routed experts per token."""
-    vocab: Any
+    vocab: Numeric
     """Vocabulary V."""
-    dense_weights_per_layer: Any
+    dense_weights_per_layer: Numeric
     """Weights a token multiplies in one block outside the experts, averaged over blocks:
     attention, the dense MLP of dense blocks, the router of MoE blocks."""
-    expert_weights_per_layer: Any
+    expert_weights_per_layer: Numeric
     """Expert weights a token multiplies in one block (routed top-k plus shared), averaged
     over all blocks (MoE blocks only carry them)."""
-    head_weights: Any
+    head_weights: Numeric
     """Output-head weights V x h (a lookup-free GEMM on the last pipeline stage)."""
-    activation_bytes_per_ffn: Any
+    activation_bytes_per_ffn: Numeric
     """:data:`ACTIVATION_BYTES_PER_FFN` of the model's MLP kind."""
-    replicated_params_per_layer: Any
+    replicated_params_per_layer: Numeric
     """Weights of one block that expert parallelism does not split (attention, norms, the
     dense MLP or the router), averaged over blocks."""
-    expert_params_per_layer: Any
+    expert_params_per_layer: Numeric
     """Expert weights of one block (all routed and shared experts), averaged over blocks;
     expert parallelism splits them."""
-    embedding_params: Any
+    embedding_params: Numeric
     """Input embedding V x h (the untied head has as many again, on the last stage)."""
-    matmul_weights: Any
+    matmul_weights: Numeric
     """Weights of every matrix a token multiplies, blocks and head
     (:meth:`Architecture.matmul_weights_per_token`): the FLOP convention of MFU."""
 
@@ -136,22 +137,22 @@ class Workload:
         )
 
     @property
-    def is_moe(self) -> Any:
+    def is_moe(self) -> Numeric:
         """True (elementwise) for mixture-of-experts models."""
         return np.asarray(self.experts) > 0
 
     @property
-    def active_ffn_per_layer(self) -> Any:
+    def active_ffn_per_layer(self) -> Numeric:
         """Intermediate MLP elements one token produces per block, averaged over blocks."""
         moe_share = self.moe_layers / self.layers
         return (1 - moe_share) * self.ffn + moe_share * self.top_k * self.expert_ffn
 
-    def attention_forward_flops(self, seq_len: Any, causal: Any = True) -> Any:
+    def attention_forward_flops(self, seq_len: Numeric, causal: Numeric = True) -> Numeric:
         """Attention score and value FLOP per token per forward pass, all blocks."""
         full = FORWARD_FLOP_PER_WEIGHT * seq_len * self.heads * (self.qk_dim + self.v_dim)
         return self.layers * full * np.where(causal, CAUSAL_SHARE, 1.0)
 
-    def model_flops_per_token(self, seq_len: Any) -> Any:
+    def model_flops_per_token(self, seq_len: Numeric) -> Numeric:
         """Training model FLOP per token with causal attention (MFU's numerator)."""
         forward = FORWARD_FLOP_PER_WEIGHT * self.matmul_weights
         return TRAINING_OVER_FORWARD * (forward + self.attention_forward_flops(seq_len))
