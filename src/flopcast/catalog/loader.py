@@ -37,6 +37,7 @@ BUILTIN_FILES = (
     "prices.yaml",
     "currencies.yaml",
     "networks.yaml",
+    "reliability.yaml",
 )
 
 #: Units that fields with a known meaning must convert to (checked on every catalog).

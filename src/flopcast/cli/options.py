@@ -170,3 +170,17 @@ def sampling_options(command: Any) -> Any:
     for option in reversed(options):
         wrapper = option(wrapper)
     return wrapper
+
+
+def token_range(text: str) -> tuple[int, int]:
+    """``--global-batch-tokens``: one token count, or ``LOW-HIGH``."""
+    try:
+        low, _, high = text.partition("-")
+        bounds = (int(float(low)), int(float(high or low)))
+    except (ValueError, OverflowError):
+        bounds = (0, -1)
+    if bounds[0] <= 0 or bounds[1] < bounds[0]:
+        raise click.BadParameter(
+            f"expected a token count or LOW-HIGH, got {text!r}", param_hint="--global-batch-tokens"
+        )
+    return bounds

@@ -14,6 +14,7 @@ from flopcast.cli.options import (
     echo_lines,
     full_catalog,
     interactive,
+    token_range,
 )
 from flopcast.errors import InputError
 from flopcast.parallel.choices import Attention, Precision, Recompute, choice_names
@@ -182,20 +183,6 @@ def validate(
     sys.exit(0)
 
 
-def _token_range(text: str) -> tuple[int, int]:
-    """``--global-batch-tokens``: one token count, or ``LOW-HIGH``."""
-    try:
-        low, _, high = text.partition("-")
-        bounds = (int(float(low)), int(float(high or low)))
-    except (ValueError, OverflowError):
-        bounds = (0, -1)
-    if bounds[0] <= 0 or bounds[1] < bounds[0]:
-        raise click.BadParameter(
-            f"expected a token count or LOW-HIGH, got {text!r}", param_hint="--global-batch-tokens"
-        )
-    return bounds
-
-
 @click.command()
 @click.option("--model", "model_id", required=True, help="Catalog model ID.")
 @click.option(
@@ -224,6 +211,20 @@ def _token_range(text: str) -> tuple[int, int]:
 @click.option(
     "--precision", type=click.Choice(["bf16", "fp8", "both"]), default="bf16", show_default=True
 )
+@click.option(
+    "--train-tokens",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Tokens to train: each plan's days to train and rental cost, with the goodput of a "
+    "job this size (failures, restarts, checkpoints).",
+)
+@click.option(
+    "--reliability",
+    default="meta-rsc1",
+    show_default=True,
+    help="With --train-tokens: the catalog reliability entry (failure rate, restart and "
+    "checkpoint times).",
+)
 @network_options
 @text_or_json_option
 @report_option("with the ranked plans' time breakdown.")
@@ -243,14 +244,23 @@ def search(**options: Any) -> None:
         from flopcast.report.output import check_output
 
         check_output(options["report_path"])
+    catalog = full_catalog(options["catalogs"])
     model, hardware, result = search_plans(
-        full_catalog(options["catalogs"]), options["model_id"], options["accelerator_id"],
+        catalog, options["model_id"], options["accelerator_id"],
         devices=options["devices"], cluster_id=options["cluster_id"],
         nic_gbps=options["nic_gbps"], seq_len=options["seq_len"],
-        batch_tokens=_token_range(options["global_batch_tokens"]), precisions=precisions,
+        batch_tokens=token_range(options["global_batch_tokens"]), precisions=precisions,
         keep=options["top"], progress=_progress_bar() if interactive() else None,
     )  # fmt: skip
     data = search_data(result, options["top"], options["objective"])
+    if options["train_tokens"] is not None:
+        from flopcast.goodput.planning import run_time_and_cost
+
+        data["run"] = run_time_and_cost(
+            catalog, hardware.name, options["devices"],
+            [p["tokens_per_s_per_device"] for p in data["plans"]], options["train_tokens"],
+            reliability=options["reliability"],
+        )  # fmt: skip
     title = f"{model.name} on {options['devices']} x {hardware.name}"
     if options["output_format"] == "json":
         echo_json(data)

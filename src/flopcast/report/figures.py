@@ -140,3 +140,28 @@ def stacked_bars_svg(labels: list[str], parts: dict[str, list[float]], title: st
     axis.set_title(label(title), loc="left", fontsize=10)
     axis.legend(fontsize=7, frameon=False, ncol=4, loc="upper center", bbox_to_anchor=(0.5, -0.3))
     return _svg(figure)
+
+
+def goodput_svg(sizes: dict[str, list[dict[str, float]]], chips: float) -> str:
+    """Goodput against cluster size, one line per recovery option (dots: the simulation),
+    with the job's size marked; below it, Daly's optimal checkpoint interval."""
+    plt = _pyplot()
+    figure, (top, bottom) = plt.subplots(
+        2, 1, figsize=(6.0, 5.0), sharex=True, gridspec_kw={"height_ratios": [2, 1]}
+    )
+    for name, rows in sizes.items():
+        xs = [row["chips"] for row in rows]
+        (line,) = top.plot(xs, [row["goodput"] for row in rows], label=label(name))
+        top.scatter(xs, [row["goodput_simulated"] for row in rows], s=10, color=line.get_color())
+        bottom.plot(xs, [row["daly_interval_min"] for row in rows], color=line.get_color())
+    for axis in (top, bottom):
+        axis.axvline(chips, color="grey", linewidth=0.8, linestyle=":")
+        axis.set_xscale("log")
+    top.set_ylim(0, 1)
+    top.set_ylabel("goodput")
+    top.legend(fontsize=7, frameon=False)
+    bottom.set_yscale("log")
+    bottom.set_ylabel("checkpoint every [min]")
+    bottom.set_xlabel("accelerators")
+    top.set_title("effective training time against cluster size", loc="left", fontsize=10)
+    return _svg(figure)

@@ -65,7 +65,8 @@ def page(title: str, body: str) -> str:
     )
 
 
-def _figure(svg: str, caption: str) -> str:
+def figure_html(svg: str, caption: str) -> str:
+    """An inline SVG figure with its caption."""
     return f"<figure>{svg}<figcaption class=muted>{html.escape(caption)}</figcaption></figure>"
 
 
@@ -168,9 +169,9 @@ def scenario_html(result: ScenarioResult) -> str:
     title = f"{scenario.id}: {scenario.title}" if scenario.id else scenario.title
     body = [scenario_tables_html(result), "<h2>Figures</h2>"]
     for output in result.outputs:
-        body.extend(_figure(svg, caption) for svg, caption in output_figures(output))
+        body.extend(figure_html(svg, caption) for svg, caption in output_figures(output))
     body.append("<h2>Derivation</h2>")
-    body.append(_figure(graph_svg(scenario), "inputs (blue) feed outputs (orange)"))
+    body.append(figure_html(graph_svg(scenario), "inputs (blue) feed outputs (orange)"))
     return page(title, "".join(body))
 
 
@@ -191,7 +192,7 @@ def validation_html(data: dict[str, Any]) -> str:
     body = (
         "<h1>flopcast validate</h1>"
         f"<p>{html.escape(data['line'])}</p>"
-        + _figure(svg, "log-log; the band is +/-20%")
+        + figure_html(svg, "log-log; the band is +/-20%")
         + "<table><tr><th>source</th><th>rows</th><th>median |error|</th><th>within 20%</th>"
         f"<th>naive</th></tr>{rows}</table>"
     )
@@ -215,7 +216,9 @@ def search_html(data: dict[str, Any], title: str) -> str:
     body = (
         f"<h1>{html.escape(title)}</h1><p>{data['evaluated']:,} plans evaluated, "
         f"{data['feasible']:,} fit memory, {data['seconds']:.2f} s.</p>"
-        + _figure(stacked_bars_svg(labels, parts, "time per step"), "where each plan's step goes")
+        + figure_html(
+            stacked_bars_svg(labels, parts, "time per step"), "where each plan's step goes"
+        )
         + "<table><tr><th>plan</th><th>step</th><th>tokens/s/device</th><th>MFU</th><th>GiB</th>"
         f"<th>why it loses</th></tr>{rows}</table>"
     )

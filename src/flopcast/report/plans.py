@@ -211,4 +211,22 @@ def search_lines(data: dict[str, Any], title: str) -> list[str]:
             f"{format_number(p['tokens_per_s_per_device']):>10} {p['mfu']:>6.1%} "
             f"{p['memory_gib']:>6.1f}  {p['loses_by'] or 'best'}"
         )
+    if "run" in data:
+        run = data["run"]
+        lines.append(
+            f"with {run['goodput']:.1%} goodput ({run['goodput_source']}: failures, restarts and "
+            "checkpoints at this size; the same for every plan, so the ranking stands): "
+            + "; ".join(
+                f"#{rank} {days:.1f} days"
+                + ("" if run["rental_cost_usd"] is None else f", ${cost / 1e6:,.1f}M")
+                for rank, (days, cost) in enumerate(
+                    zip(
+                        run["days_to_train"],
+                        run["rental_cost_usd"] or run["days_to_train"],
+                        strict=True,
+                    ),
+                    start=1,
+                )
+            )
+        )
     return lines

@@ -103,9 +103,10 @@ BUILTINS: tuple[Function, ...] = (
 @cache
 def _catalog_free() -> tuple[Function, ...]:
     from flopcast.scenario.estimators import ESTIMATORS
+    from flopcast.scenario.goodput_functions import GOODPUT_FUNCTIONS
     from flopcast.scenario.network_functions import NETWORK_FUNCTIONS
 
-    return (*BUILTINS, *ESTIMATORS, *NETWORK_FUNCTIONS)
+    return (*BUILTINS, *ESTIMATORS, *NETWORK_FUNCTIONS, *GOODPUT_FUNCTIONS)
 
 
 def function_table(catalog: Catalog | None = None) -> dict[str, Function]:
