@@ -28,9 +28,17 @@ def _chip(write, family="    family: other", domain=""):
 
 
 def test_every_builtin_accelerator_names_its_family():
+    """Each names its family; the step model takes it, or says which number it lacks (TPU v3's
+    ICI bandwidth is unpublished)."""
+    usable = 0
     for entry in builtin_catalog().of_kind("accelerator"):
         assert entry.text.get("family") in FAMILIES, entry.id
-        hardware_from_catalog(entry, builtin_catalog())
+        try:
+            hardware_from_catalog(entry, builtin_catalog())
+            usable += 1
+        except InputError as err:
+            assert "has no" in str(err) and entry.id in str(err)
+    assert usable >= 18
 
 
 def test_a_complete_user_chip_is_accepted(write):

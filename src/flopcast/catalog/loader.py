@@ -36,6 +36,7 @@ BUILTIN_FILES = (
     "clusters.yaml",
     "prices.yaml",
     "currencies.yaml",
+    "energy.yaml",
     "networks.yaml",
     "reliability.yaml",
 )
