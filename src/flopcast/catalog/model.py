@@ -85,10 +85,15 @@ class Catalog:
     entries: dict[str, CatalogEntry] = field(default_factory=dict)
 
     def entry(self, entry_id: str, kind: str | None = None) -> CatalogEntry:
-        """The entry ``entry_id`` (of ``kind``, if given); unknown IDs list the closest ones."""
+        """The entry ``entry_id`` (of ``kind``, if given), also found by its name or an alias
+        (``B200``, ``LLAMA3-70B``: case ignored); unknown IDs list the closest ones."""
         found = self.entries.get(entry_id)
         if found is not None and (kind is None or found.kind == kind):
             return found
+        for each in [kind] if kind else sorted({e.kind for e in self.entries.values()}):
+            aliased = self.by_alias(entry_id, each)
+            if aliased is not None:
+                return aliased
         candidates = [e.id for e in self.entries.values() if kind is None or e.kind == kind]
         close = difflib.get_close_matches(entry_id, candidates, n=4, cutoff=0.4)
         hint = f"; closest: {', '.join(close)}" if close else ""

@@ -19,6 +19,7 @@ from flopcast.cli.options import (
     Sampling,
     catalog_option,
     echo_json,
+    echo_lines,
     full_catalog,
     sampling_options,
 )
@@ -307,20 +308,67 @@ def _print_check_json(
     echo_json(document)
 
 
+@cli.command("functions")
+@click.argument("name", required=False)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+)
+@catalog_option
+def functions(name: str | None, output_format: str, catalogs: tuple[str, ...]) -> None:
+    """List the functions scenario expressions may call (or describe NAME): signature,
+    units and sources."""
+    from flopcast.report.functions import functions_lines, functions_markdown
+    from flopcast.scenario.functions import function_table
+
+    table = function_table(full_catalog(catalogs) if catalogs else None)
+    if name is not None and name not in table:
+        import difflib
+
+        close = difflib.get_close_matches(name, list(table), n=4, cutoff=0.4)
+        hint = f"; closest: {', '.join(close)}" if close else ""
+        raise InputError(f"no function {name!r}{hint}", field="NAME")
+    if output_format == "markdown":
+        click.echo(functions_markdown(table), nl=False)
+    elif output_format == "json":
+        chosen = [table[name]] if name else sorted(table.values(), key=lambda f: f.name)
+        echo_json(
+            [
+                {
+                    "name": f.name,
+                    "signature": f.signature,
+                    "doc": f.doc,
+                    "description": f.description,
+                }
+                for f in chosen
+            ]
+        )
+    else:
+        echo_lines(functions_lines(table, name))
+
+
 @cli.group("catalog")
 def catalog_group() -> None:
     """Browse the catalogs: accelerators, models, clusters and prices."""
 
 
+#: Kinds as a user may write them: singular or plural (``accelerators``, as the lists print).
+KIND_NAMES = {**{kind: kind for kind in KINDS}, **{f"{kind}s": kind for kind in KINDS},
+              "reliabilities": "reliability"}  # fmt: skip
+
+
 @catalog_group.command("list")
-@click.argument("kind", required=False, type=click.Choice(KINDS))
+@click.argument("kind", required=False, type=click.Choice(sorted(KIND_NAMES)))
 @catalog_option
 def catalog_list(kind: str | None, catalogs: tuple[str, ...]) -> None:
     """List catalog entries (of one KIND) with their names."""
     from flopcast.report.catalog import print_entry_list
 
     catalog = full_catalog(catalogs)
-    print_entry_list(catalog, [kind] if kind else list(KINDS), sys.stdout)
+    print_entry_list(catalog, [KIND_NAMES[kind]] if kind else list(KINDS), sys.stdout)
 
 
 @catalog_group.command("show")

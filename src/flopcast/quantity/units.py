@@ -163,8 +163,37 @@ def describe_unit(unit: pint.Unit) -> str:
     return f"'{format_unit(unit)}' ({unit.dimensionality})"
 
 
+#: Symbols pint abbreviates past recognition, written out.
+_READABLE_SYMBOLS = {"a": "year", "d": "day"}
+
+
+@functools.cache
 def format_unit(unit: pint.Unit) -> str:
-    """Compact unit text for tables: ``FLOP/s``, ``MW``, ``USD/chip/h``; '' if dimensionless."""
+    """Compact unit text for tables: ``FLOP/s``, ``MW``, ``USD/chip/h``, ``PFLOP/s*day``;
+    '' if dimensionless. Symbols, except ``year`` and ``day`` (pint's ``a`` and ``d``); in
+    the numerator other units come before times, in the denominator ``chip`` first."""
     if unit == DIMENSIONLESS:
         return ""
-    return f"{unit:~C}"
+
+    def term(name: str, power: float) -> str:
+        symbol = ureg.get_symbol(name)
+        symbol = _READABLE_SYMBOLS.get(symbol, symbol)
+        size = abs(power)
+        return symbol if size == 1 else f"{symbol}**{size:g}"
+
+    def is_time(name: str) -> bool:
+        return bool(ureg.get_dimensionality(name) == {"[time]": 1})
+
+    above = [(n, p) for n, p in unit._units.items() if p > 0]
+    times = [(n, p) for n, p in above if is_time(n)]
+    rates = [(n, p) for n, p in above if not is_time(n)]
+    below = [(n, p) for n, p in unit._units.items() if p < 0]
+    below.sort(key=lambda item: (item[0] != "chip", is_time(item[0])))
+    per_time = any(is_time(n) for n, _ in below)
+    numerator = rates if per_time else rates + times
+    text = "*".join(term(n, p) for n, p in numerator) or "1"
+    text += "".join(f"/{term(n, p)}" for n, p in below)
+    if per_time and times:
+        # A rate times a time reads as the rate first: PFLOP/s*day.
+        text = ("" if text == "1" else text + "*") + "*".join(term(n, p) for n, p in times)
+    return text

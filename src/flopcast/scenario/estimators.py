@@ -12,7 +12,17 @@ from collections.abc import Callable
 
 import pint
 
-from flopcast.estimate import cluster, cost, inference, projection, scaling, training
+from flopcast.estimate import (
+    cluster,
+    cost,
+    energy,
+    growth,
+    hours,
+    inference,
+    projection,
+    scaling,
+    training,
+)
 from flopcast.scenario.signature import Function, function
 
 _Row = tuple[str, Callable[..., pint.Quantity], tuple[float, ...] | None]
@@ -44,6 +54,17 @@ _ROWS: list[_Row] = [
     ("active_params_from_reference", inference.active_params_from_reference, (1, -1, 1)),
     ("power_budget_flops", projection.power_budget_flops, (1, -1, 1, 1, 1)),
     ("compute_multiple", projection.compute_multiple, (1, -1)),
+    ("training_energy", energy.training_energy, (1, 1, 1)),
+    ("emissions", energy.emissions, (1, 1)),
+    ("utilization_from_hours", hours.utilization_from_hours, (1, -1, -1)),
+    ("hours_for_compute", hours.hours_for_compute, (1, -1, -1)),
+    ("cost_from_hours", hours.cost_from_hours, (1, 1)),
+    ("mfu_from_rate", hours.mfu_from_rate, (1, 1, -1)),
+    ("duration_from_rate", hours.duration_from_rate, (1, -1, -1)),
+    ("forward_flops_per_token", hours.forward_flops_per_token, (1,)),
+    ("grow", growth.grow, None),
+    ("doubling", growth.doubling, None),
+    ("declining_balance", growth.declining_balance, None),
 ]
 
 #: The estimate layer's functions, as expression functions.

@@ -10,6 +10,7 @@ annotated ``str`` or ``object``, optional when they have a default) unless given
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -115,12 +116,27 @@ def function(
     return Function(
         name=name,
         call=call,
-        doc=doc or (description.splitlines()[0] if description else name),
+        doc=doc or _first_sentence(description) or name,
         params=found,
         variadic=found_variadic or variadic,
         exponents=None if exponents is None else tuple(float(e) for e in exponents),
         description=description,
     )
+
+
+#: Words a period ends without ending the sentence ("Kaplan et al. 2020", "sec. 2").
+_ABBREVIATIONS = {"al", "sec", "eq", "e.g", "i.e", "app", "fig", "vs", "no", "cf", "approx"}
+
+
+def _first_sentence(description: str) -> str:
+    """The docstring's first sentence, on one line (its first paragraph when that has no
+    sentence end)."""
+    paragraph = " ".join(description.split("\n\n")[0].split())
+    for match in re.finditer(r"\.\s+(?=[A-Z(])", paragraph):
+        before = paragraph[: match.start()].rsplit(" ", 1)[-1].lower()
+        if before not in _ABBREVIATIONS:
+            return paragraph[: match.start() + 1]
+    return paragraph
 
 
 def _parameters(call: Callable[..., Any]) -> tuple[tuple[Parameter, ...], bool]:
