@@ -14,8 +14,7 @@ DOC = Path(__file__).resolve().parents[1] / "docs" / "functions.md"
 
 def test_the_functions_document_is_generated_from_the_code():
     assert DOC.read_text() == functions_markdown(function_table()), (
-        "docs/functions.md is stale: run `flopcast functions --format markdown > "
-        "docs/functions.md`"
+        "docs/functions.md is stale: run `flopcast functions --format markdown > docs/functions.md`"
     )
 
 

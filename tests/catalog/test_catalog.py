@@ -162,7 +162,9 @@ def test_catalog_cli_and_override_in_a_run(write):
     assert shown.exit_code == 0 and "dense_bf16" in shown.output and "W/chip" in shown.output
     listed = runner.invoke(cli, ["catalog", "list", "model"])
     assert listed.exit_code == 0 and "llama3-405b" in listed.output
-    missing = runner.invoke(cli, ["catalog", "show", "h100"])
+    aliased = runner.invoke(cli, ["catalog", "show", "H100"])  # an alias of h100-sxm
+    assert aliased.exit_code == 0 and aliased.output.startswith("h100-sxm:")
+    missing = runner.invoke(cli, ["catalog", "show", "h100-sxn"])
     assert missing.exit_code == 2 and "closest" in missing.output
     scenario = write(
         "title: t\ninputs:\n  peak: {catalog: h100-sxm.dense_bf16}\n"

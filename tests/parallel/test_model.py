@@ -26,9 +26,7 @@ def test_parameter_counts_match_published_totals(entry):
     vision encoder the language stack does not hold (Llama 4 Scout: 107.8B of 109B)."""
     model = architecture_from_catalog(entry)
     tolerance = 0.02 if entry.text.get("multimodal") else 0.01
-    assert model.total_params() == pytest.approx(
-        entry.numbers["total_params"].low, rel=tolerance
-    )
+    assert model.total_params() == pytest.approx(entry.numbers["total_params"].low, rel=tolerance)
 
 
 def test_moe_active_parameters():
