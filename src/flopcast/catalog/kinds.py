@@ -2,4 +2,4 @@
 without loading the units registry)."""
 
 #: The kinds of catalog, each kept in its own data files.
-KINDS = ("accelerator", "model", "cluster", "price", "network", "reliability")
+KINDS = ("accelerator", "model", "cluster", "price", "network", "reliability", "trend")

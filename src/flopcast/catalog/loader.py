@@ -39,6 +39,7 @@ BUILTIN_FILES = (
     "energy.yaml",
     "networks.yaml",
     "reliability.yaml",
+    "trends.yaml",
 )
 
 #: Units that fields with a known meaning must convert to (checked on every catalog).

@@ -95,7 +95,9 @@ def cli() -> None:
 def run(file: str, output_format: str, percentiles: str, sampling: Sampling) -> None:
     """Evaluate the scenario FILE: every output with its median, 90% interval and drivers."""
     result = sampling.evaluate(sampling.load(file), percentiles=_percentiles(percentiles))
-    if output_format == "json":
+    if result.scenario.years:
+        _print_trajectory(result, output_format)
+    elif output_format == "json":
         from flopcast.report.data import scenario_data
 
         echo_json(scenario_data(result))
@@ -111,6 +113,18 @@ def run(file: str, output_format: str, percentiles: str, sampling: Sampling) -> 
         click.echo(f"warning: {warning}", err=True)
     unsettled = [o for o in result.outputs if o.claim is not None and not o.claim.held]
     sys.exit(1 if unsettled else 0)
+
+
+def _print_trajectory(result: Any, output_format: str) -> None:
+    """A scenario over years: per-year tables (text, JSON or Markdown)."""
+    from flopcast.report import trajectory as view
+
+    if output_format == "json":
+        echo_json(view.trajectory_data(result))
+    elif output_format == "markdown":
+        click.echo(view.trajectory_markdown(result), nl=False)
+    else:
+        echo_lines(view.trajectory_lines(result))
 
 
 def _percentiles(text: str) -> list[float]:
@@ -153,7 +167,14 @@ def report(file: str, output: str, output_format: str | None, sampling: Sampling
     chosen = output_format or ("markdown" if output.endswith(".md") else "html")
     check_output(output, [file], figures=chosen == "markdown")
     result = sampling.evaluate(sampling.load(file))
-    if chosen == "html":
+    if result.scenario.years:
+        from flopcast.report.trajectory import trajectory_html, write_trajectory_markdown
+
+        if chosen == "html":
+            write_atomically(output, trajectory_html(result))
+        else:
+            write_trajectory_markdown(result, output)
+    elif chosen == "html":
         write_atomically(output, scenario_html(result))
     else:
         write_markdown_report(result, output)

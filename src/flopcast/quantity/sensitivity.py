@@ -77,6 +77,8 @@ def rank_shares(output: np.ndarray, inputs: Mapping[str, np.ndarray]) -> Sensiti
     squared = {}
     for name, values in inputs.items():
         input_ranks = average_ranks(np.broadcast_to(values, output.shape)[:count])
+        if np.ptp(input_ranks) == 0:
+            continue  # no spread (a trajectory at a point in this year): drives nothing
         squared[name] = float(np.corrcoef(output_ranks, input_ranks)[0, 1] ** 2)
     ranked = sorted(squared.items(), key=lambda item: -item[1])
     explained = sum(squared.values())

@@ -165,3 +165,52 @@ def goodput_svg(sizes: dict[str, list[dict[str, float]]], chips: float) -> str:
     bottom.set_xlabel("accelerators")
     top.set_title("effective training time against cluster size", loc="left", fontsize=10)
     return _svg(figure)
+
+
+def fan_svg(series: list[tuple[int, Any]], title: str) -> str:
+    """An output over years: its median and the bands holding 50% and 90% of the paths (log
+    axis when it spans orders of magnitude)."""
+    plt = _pyplot()
+    figure, axis = plt.subplots(figsize=FIGURE_SIZE)
+    years = [year for year, _ in series]
+
+    def level(summary: Any, percent: float) -> float:
+        return float(summary.percentiles.get(percent, summary.median))
+
+    low90 = [level(s, 5.0) for _, s in series]
+    high90 = [level(s, 95.0) for _, s in series]
+    axis.fill_between(years, low90, high90, color="C0", alpha=0.18, label="90%")
+    axis.fill_between(years, [level(s, 25.0) for _, s in series],
+                      [level(s, 75.0) for _, s in series], color="C0", alpha=0.35,
+                      label="50%")  # fmt: skip
+    axis.plot(years, [s.median for _, s in series], color="C0", marker="o", markersize=3,
+              label="median")  # fmt: skip
+    positive = [v for v in (*low90, *high90) if v > 0]
+    if (
+        positive
+        and len(positive) == len(low90) * 2
+        and max(positive) / min(positive) > LOG_AXIS_SPREAD
+    ):
+        axis.set_yscale("log")
+    axis.set_xlabel("year")
+    axis.set_title(label(title), loc="left", fontsize=10)
+    axis.legend(fontsize=7, frameon=False, loc="upper left")
+    return _svg(figure)
+
+
+def binding_svg(shares: dict[int, dict[str, float]], title: str) -> str:
+    """Stacked shares of sample paths in which each limit is the smallest, per year."""
+    plt = _pyplot()
+    figure, axis = plt.subplots(figsize=FIGURE_SIZE)
+    years = list(shares)
+    names = list(next(iter(shares.values())))
+    bottom = np.zeros(len(years))
+    for name in names:
+        values = np.array([shares[year][name] for year in years])
+        axis.bar(years, values, bottom=bottom, label=label(name))
+        bottom += values
+    axis.set_ylim(0, 1)
+    axis.set_ylabel("share of paths")
+    axis.set_title(label(title), loc="left", fontsize=10)
+    axis.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    return _svg(figure)

@@ -15,7 +15,7 @@ import numpy as np
 import pint
 
 from flopcast.errors import ExpressionError, FlopcastError, InputError, UnitError
-from flopcast.quantity.distributions import Point, log_sigma
+from flopcast.quantity.distributions import Point, Samples, log_sigma
 from flopcast.quantity.sensitivity import Sensitivity, log_variance_shares, rank_shares
 from flopcast.quantity.summary import DEFAULT_PERCENTILES, Summary, summarize
 from flopcast.quantity.units import Quantity, convert, format_unit
@@ -37,7 +37,8 @@ def memory_needed(scenario: Scenario, samples: int) -> int:
     """Bytes a run of ``samples`` draws needs for its arrays, about."""
     uncertain = sum(1 for d in scenario.inputs.values() if not isinstance(d.distribution, Point))
     arrays = ARRAYS_PER_VALUE * (uncertain + len(scenario.outputs))
-    return SAMPLE_BYTES * samples * max(arrays, 1)
+    # A scenario over years keeps every year's outputs (for solve_year and the reports).
+    return SAMPLE_BYTES * samples * max(arrays, 1) * max(len(scenario.years), 1)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -118,11 +119,42 @@ def evaluate(
             field="--samples",
         )
     rng = np.random.default_rng(seed)
+    raw = draw_inputs(scenario, rng, samples)
+    if scenario.years:
+        from flopcast.scenario.trajectory import evaluate_trajectory
+
+        return evaluate_trajectory(  # type: ignore[return-value]
+            scenario, raw, rng, samples=samples, seed=seed, percentiles=percentiles,
+            confidence=confidence,
+        )  # fmt: skip
+    return evaluate_draws(
+        scenario, raw, samples=samples, seed=seed, percentiles=percentiles, confidence=confidence
+    )
+
+
+def draw_inputs(scenario: Scenario, rng: np.random.Generator, samples: int) -> dict[str, Samples]:
+    """Every input's samples (a trajectory input's first-year draw stands in until
+    :mod:`flopcast.scenario.trajectory` draws its paths), correlations imposed."""
     raw = {name: d.distribution.sample(rng, samples) for name, d in scenario.inputs.items()}
     if scenario.correlations:
         from flopcast.quantity.correlation import impose_rank_correlation
 
         raw = impose_rank_correlation(raw, scenario.correlations, rng)
+    return raw
+
+
+def evaluate_draws(
+    scenario: Scenario,
+    raw: dict[str, Samples],
+    *,
+    samples: int,
+    seed: int,
+    percentiles: Sequence[float] = DEFAULT_PERCENTILES,
+    confidence: float = DEFAULT_CONFIDENCE,
+    year: int | None = None,
+) -> ScenarioResult:
+    """Outputs, summaries and claims from the inputs' samples ``raw``; with ``year``, only the
+    claims about that year are checked."""
     drawn = {name: Quantity(raw[name], d.unit) for name, d in scenario.inputs.items()}
     values: dict[str, Value] = {name: Value(q, {name: 1.0}) for name, q in drawn.items()}
     _compute_outputs(scenario, values)
@@ -133,10 +165,11 @@ def evaluate(
     )
     output_results = tuple(
         _output_result(
-            scenario, scenario.outputs[name], values, drawn, percentiles, confidence, scratch
+            scenario, scenario.outputs[name], values, drawn, percentiles, confidence, scratch,
+            year,
         )
         for name in scenario.outputs
-    )
+    )  # fmt: skip
     return ScenarioResult(
         scenario=scenario,
         samples=samples,
@@ -215,6 +248,7 @@ def _output_result(
     percentiles: Sequence[float],
     confidence: float,
     scratch: np.ndarray,
+    year: int | None = None,
 ) -> OutputResult:
     value = values[output.name]
     magnitude = value.quantity.magnitude
@@ -222,7 +256,7 @@ def _output_result(
     inputs = tuple(sorted(scenario.input_dependencies[output.name]))
     sensitivity = _sensitivity(scenario, value, inputs, drawn, summary)
     claim = None
-    if output.expect is not None:
+    if output.expect is not None and output.expect.year == year:
         # Units here are multiplicative, so percentiles convert by one positive factor and
         # the output's summary serves the claim without sorting the samples again.
         factor = float(convert(Quantity(1.0, value.quantity.units), output.expect.unit).magnitude)

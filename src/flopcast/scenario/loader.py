@@ -25,9 +25,24 @@ from flopcast.scenario.claims import rule_tolerance
 from flopcast.scenario.expr import parse_expression
 from flopcast.scenario.functions import function_table
 from flopcast.scenario.inputs import build_distribution, catalog_input
-from flopcast.scenario.model import Expectation, InputDef, OutputDef, Scenario
+from flopcast.scenario.model import (
+    BindingDef,
+    Expectation,
+    InputDef,
+    OutputDef,
+    Scenario,
+    SolveYearDef,
+)
 from flopcast.scenario.schema import ExpectSpec, InputSpec, OutputSpec, ScenarioSpec
 from flopcast.scenario.signature import Function
+from flopcast.scenario.time_axis import (
+    YEAR_INPUT,
+    check_time_axis,
+    scenario_years,
+    time_output,
+    trajectory_input,
+    year_input,
+)
 
 T = TypeVar("T")
 
@@ -81,11 +96,34 @@ def _load(name: str, data: Any, catalog: Catalog | None, allow_paths: bool) -> S
         for key, value in spec.inputs.items()
     }
     functions = function_table(catalog)
-    outputs = {
-        key: _output(key, _convert(value, OutputSpec, f"outputs.{key}"), functions)
-        for key, value in spec.outputs.items()
-    }
+    years = _years(spec)
+    if years:
+        if YEAR_INPUT in inputs:
+            raise InputError(
+                f"{YEAR_INPUT!r} is the calendar year in a scenario with years; rename the input",
+                field=f"inputs.{YEAR_INPUT}",
+            )
+        inputs[YEAR_INPUT] = year_input(years)
+    outputs: dict[str, OutputDef] = {}
+    solved: dict[str, SolveYearDef] = {}
+    bindings: dict[str, BindingDef] = {}
+    for key, value in spec.outputs.items():
+        output_spec = _convert(value, OutputSpec, f"outputs.{key}")
+        if output_spec.solve_year is not None or output_spec.binding is not None:
+            made = time_output(key, output_spec, years)
+            if isinstance(made, SolveYearDef):
+                solved[key] = made
+            else:
+                bindings[key] = made
+        else:
+            outputs[key] = _output(key, output_spec, functions)
+    clashes = sorted(inputs.keys() & (solved.keys() | bindings.keys()))
+    if clashes:
+        raise InputError(
+            f"{clashes[0]!r} is both an input and an output", field=f"outputs.{clashes[0]}"
+        )
     _check_names(inputs, outputs)
+    check_time_axis(years, inputs, outputs, solved, bindings)
     order = _topological_order(outputs)
     return Scenario(
         path=name,
@@ -101,7 +139,17 @@ def _load(name: str, data: Any, catalog: Catalog | None, allow_paths: bool) -> S
         correlations=_correlations(spec.correlations, inputs),
         functions=functions,
         source_text=None if spec.source_text is None else str(Path(name).parent / spec.source_text),
+        years=years,
+        solved=solved,
+        bindings=bindings,
     )
+
+
+def _years(spec: ScenarioSpec) -> tuple[int, ...]:
+    try:
+        return scenario_years(spec.years)
+    except FlopcastError as err:
+        raise err.located(field="years") from None
 
 
 def _correlations(
@@ -205,8 +253,16 @@ def _valid_name(name: str, section: str) -> None:
 def _input(name: str, spec: InputSpec, catalog: Catalog | None) -> InputDef:
     _valid_name(name, "inputs")
     source: str | None
+    trajectory = None
     try:
-        if spec.catalog is not None:
+        if spec.by_year is not None or spec.growth is not None:
+            if spec.catalog is not None:
+                raise InputError(
+                    "an input from the catalog has no by_year or growth", field="catalog"
+                )
+            trajectory, distribution, unit = trajectory_input(spec)
+            source = spec.source
+        elif spec.catalog is not None:
             distribution, unit, source = catalog_input(spec, catalog or builtin_catalog())
         else:
             distribution, unit = build_distribution(spec)
@@ -221,6 +277,7 @@ def _input(name: str, spec: InputSpec, catalog: Catalog | None) -> InputDef:
         unit=unit,
         source=" ".join(source.split()),
         note=_one_line(spec.note),
+        trajectory=trajectory,
     )
 
 
@@ -232,6 +289,8 @@ def _one_line(text: str | None) -> str | None:
 def _output(name: str, spec: OutputSpec, functions: dict[str, Function]) -> OutputDef:
     _valid_name(name, "outputs")
     field = f"outputs.{name}"
+    if spec.expr is None:
+        raise InputError("an output needs an expr (or solve_year, or binding)", field=field)
     try:
         expression = parse_expression(spec.expr, functions)
     except FlopcastError as err:
@@ -305,6 +364,7 @@ def _expectation(spec: ExpectSpec, output_unit: Any) -> Expectation:
         source=_one_line(spec.source),
         note=_one_line(spec.note),
         verdict=spec.verdict,
+        year=spec.year,
     )
 
 

@@ -11,6 +11,7 @@ import pint
 
 from flopcast.catalog.model import Catalog
 from flopcast.quantity.distributions import Distribution
+from flopcast.quantity.trajectory import Trajectory
 from flopcast.scenario.expr import Expression
 from flopcast.scenario.signature import Function
 
@@ -29,6 +30,9 @@ class InputDef:
     """Where the number comes from."""
     note: str | None = None
     """Why this value or range."""
+    trajectory: Trajectory | None = None
+    """How the value changes by year (a scenario with ``years``); ``distribution`` then
+    describes its first year."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -61,6 +65,8 @@ class Expectation:
     """Why it holds or not, in words."""
     verdict: str = "held"
     """The verdict the file records (``held``, ``failed`` or ``undecided``)."""
+    year: int | None = None
+    """The year a claim about a trajectory is about."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -79,6 +85,25 @@ class OutputDef:
     """Present when the output is a claim."""
     agrees_with: str | None = None
     """Another output that should agree with this one within the inputs' spread."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class SolveYearDef:
+    """The first year each path of ``output`` reaches ``threshold`` (in its unit)."""
+
+    name: str
+    output: str
+    threshold: pint.Quantity
+    note: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class BindingDef:
+    """Which of ``outputs`` is smallest, per year: the share of paths for each."""
+
+    name: str
+    outputs: tuple[str, ...]
+    note: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -112,6 +137,12 @@ class Scenario:
     functions: dict[str, Function] = field(default_factory=dict)
     """The functions its expressions may call (:func:`flopcast.scenario.functions.function_table`
     for its catalog)."""
+    years: tuple[int, ...] = ()
+    """Calendar years every output is evaluated in (empty: no time axis)."""
+    solved: dict[str, SolveYearDef] = field(default_factory=dict)
+    """``solve_year`` outputs."""
+    bindings: dict[str, BindingDef] = field(default_factory=dict)
+    """``binding`` outputs."""
 
     @property
     def claims(self) -> list[OutputDef]:

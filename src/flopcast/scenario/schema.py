@@ -75,8 +75,27 @@ class DistributionSpec(_Spec, kw_only=True, frozen=True):
     """Weights of a mixture's components."""
 
 
+class GrowthSpec(_Spec, kw_only=True, frozen=True):
+    """A value that grows at a constant rate (a scenario with ``years``)."""
+
+    start: Number
+    """The value in ``year``: a point (``"5e25 FLOP"``) or an interval (``"1 to 2 GW"``)."""
+    year: int
+    """The year ``start`` holds."""
+    factor: Number | None = None
+    """Growth factor per year: ``4``, ``"4 to 5"`` (a 90% interval), drawn once per path."""
+    doubling: Number | None = None
+    """Or a doubling time with its unit: ``"10 month"``, ``"6 to 12 month"``."""
+
+
 class InputSpec(DistributionSpec, kw_only=True, frozen=True):
     """A named input: a value or distribution, its unit, and where it comes from."""
+
+    by_year: dict[int, Number] | None = None
+    """Values by calendar year (a scenario with ``years``): ``{2024: "100 MW", 2030: "1 to 5
+    GW"}``, in ``unit``; interpolated log-linearly between the years given."""
+    growth: GrowthSpec | None = None
+    """A value growing at a constant rate from a start year (a scenario with ``years``)."""
 
     source: str | None = None
     """Where the number comes from: a URL, or a document and table. Required unless the
@@ -126,13 +145,32 @@ class ExpectSpec(_Spec, kw_only=True, frozen=True):
     verdict: Literal["held", "failed", "undecided"] = "held"
     """The verdict the file's authors found and explain in ``note``. It does not change the
     check; the test suite uses it to notice a verdict that changes."""
+    year: int | None = None
+    """In a scenario with ``years``: the year the claim is about ("by 2030 ...")."""
+
+
+class SolveYearSpec(_Spec, kw_only=True, frozen=True):
+    """When an output first reaches a value, per sample path (a scenario with ``years``)."""
+
+    output: Text
+    """The output followed over the years."""
+    reaches: Number
+    """The value it must reach, with its unit: ``"1e28 FLOP"``."""
 
 
 class OutputSpec(_Spec, kw_only=True, frozen=True):
-    """A named output computed from an expression."""
+    """A named output: an expression; or, in a scenario with ``years``, the year another
+    output reaches a value (``solve_year``), or which of several outputs is smallest
+    (``binding``)."""
 
-    expr: Text
+    expr: str | None = None
     """Expression over input and output names, numbers and functions."""
+    solve_year: SolveYearSpec | None = None
+    """The first year (interpolated between the years evaluated) each path of an output
+    reaches a value."""
+    binding: list[str] | None = None
+    """Outputs in one unit (limits such as the largest run each constraint allows): the
+    share of paths where each is the smallest, per year."""
     unit: str | None = None
     """Unit to report the output in (and to check dimensions against)."""
     note: str | None = None
@@ -165,6 +203,10 @@ class ScenarioSpec(_Spec, kw_only=True, frozen=True):
     catalogs: list[str] = msgspec.field(default_factory=list)
     """Catalog files (paths relative to this file) whose entries add to or override the
     built-in catalog for this scenario's inputs and plan functions."""
+    years: list[int] | None = None
+    """Calendar years to evaluate every output in (``[2024, 2025, ..., 2030]``, or two years
+    ``[2024, 2030]`` for every year between): inputs may then change by year (``by_year``,
+    ``growth``), and claims name the year they are about."""
     outputs: Annotated[dict[str, Any], msgspec.Meta(min_length=1)]
     """Named outputs, at least one, each an :class:`OutputSpec`. (Entries are converted one
     by one so that errors name the entry; msgspec elides dict keys in its error paths.)"""
