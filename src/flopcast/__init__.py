@@ -7,3 +7,16 @@ higher one. Importing this package is cheap: heavy dependencies load on first us
 """
 
 __version__ = "0.1.0"
+
+_API = ("Scenario", "Results", "Output", "evaluate", "predict", "search")
+__all__ = ["__version__", *_API]
+
+
+def __getattr__(name: str) -> object:
+    """Load the Python API (:mod:`flopcast.api`) on first use, so ``import flopcast`` and
+    ``flopcast --version`` stay free of NumPy and pint."""
+    if name in _API:
+        from flopcast import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'flopcast' has no attribute {name!r}")
