@@ -104,3 +104,31 @@ def test_report_renders_in_chromium(tmp_path):
         capture_output=True, timeout=120, check=True,
     )  # fmt: skip
     assert shot.stat().st_size > 10_000
+
+
+def test_reports_read_on_phones_and_in_dark_mode():
+    page = _html(ROOT / "examples" / "seed" / "S29_gigawatt_training_systems.yaml")
+    assert '<meta name="viewport" content="width=device-width' in page
+    assert "prefers-color-scheme:dark" in page
+    assert page.count("<table") == page.count("<div class=wide><table")
+    figures = re.findall(r"<figure>(<svg[^>]*>)", page)
+    assert figures and all('role="img" aria-label="' in svg for svg in figures)
+
+
+@pytest.mark.skipif(
+    CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)"
+)
+def test_report_fits_a_phone_screen(tmp_path):
+    """At a phone's width the page does not scroll sideways (wide tables scroll on their own).
+    Headless Chromium will not open a window narrower than 500 px, so that is the width used."""
+    page = tmp_path / "report.html"
+    page.write_text(_html(ROOT / "examples" / "seed" / "S29_gigawatt_training_systems.yaml"))
+    dom = subprocess.run(
+        [CHROMIUM, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--window-size=390,844",
+         "--virtual-time-budget=5000", "--dump-dom", page.as_uri()],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    width = re.search(r'data-page-width="(\d+)x(\d+)"', dom.stdout)
+    assert width, dom.stderr[-2000:]
+    laid_out, window = map(int, width.groups())
+    assert window <= 520 and laid_out <= window, (laid_out, window)

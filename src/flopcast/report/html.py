@@ -1,7 +1,8 @@
 """Self-contained HTML reports: inline CSS and SVG, no remote scripts, fonts or images.
 
 A small inline script records each figure's rendered size and any page error as attributes
-of ``<body>`` (``data-figure-sizes``, ``data-errors``), which the browser test reads.
+of ``<body>`` (``data-figure-sizes``, ``data-errors``, ``data-page-width``: the laid-out
+width against the window's), which the browser tests read.
 """
 
 from __future__ import annotations
@@ -28,6 +29,13 @@ th{background:#f6f6f6}.held{color:#176317;font-weight:bold}.failed{color:#a31515
 blockquote{border-left:3px solid #ccc;margin:.5em 0;padding:.2em .8em;color:#555}
 figure{margin:1em 0}figure svg{max-width:100%;height:auto}.muted{color:#777;font-size:.85em}
 .claim{border:1px solid #ddd;border-radius:6px;padding:.6em 1em;margin:.8em 0}
+.wide{overflow-x:auto}
+@media (max-width:600px){body{margin:1em auto}table{font-size:.8em}}
+@media (prefers-color-scheme:dark){body{background:#121212;color:#e4e4e4}
+th{background:#262626}th,td{border-color:#333}h2{border-color:#444}a{color:#8ab4f8}
+.held{color:#7bd88f}.failed{color:#ff8a80}.undecided{color:#ffd54f}
+blockquote{color:#bbb;border-color:#555}.muted{color:#aaa}.claim{border-color:#444}
+figure svg{background:#fff;border-radius:4px}}
 """
 
 _PROBE = """
@@ -41,6 +49,8 @@ window.addEventListener('load', function () {
     var r = s.getBoundingClientRect(); return Math.round(r.width) + 'x' + Math.round(r.height);
   });
   document.body.setAttribute('data-figure-sizes', sizes.join(','));
+  document.body.setAttribute('data-page-width',
+    document.documentElement.scrollWidth + 'x' + window.innerWidth);
 });
 </script>
 """
@@ -58,16 +68,21 @@ def linkify(text: str) -> str:
 
 
 def page(title: str, body: str) -> str:
-    """A whole HTML document."""
+    """A whole HTML document: readable on a phone (viewport, tables that scroll sideways
+    instead of widening the page) and in dark mode (``prefers-color-scheme``)."""
+    body = body.replace("<table", "<div class=wide><table").replace("</table>", "</table></div>")
     return (
-        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}'
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1"><title>{html.escape(title)}'
         f"</title><style>{_STYLE}</style></head><body>{body}{_PROBE}</body></html>\n"
     )
 
 
 def figure_html(svg: str, caption: str) -> str:
     """An inline SVG figure with its caption."""
-    return f"<figure>{svg}<figcaption class=muted>{html.escape(caption)}</figcaption></figure>"
+    label = html.escape(caption, quote=True)
+    named = svg.replace("<svg", f'<svg role="img" aria-label="{label}"', 1)
+    return f"<figure>{named}<figcaption class=muted>{html.escape(caption)}</figcaption></figure>"
 
 
 def _claimed_range(output: OutputResult) -> tuple[float | None, float | None] | None:
