@@ -109,6 +109,7 @@ def test_report_renders_in_chromium(tmp_path):
 def test_reports_read_on_phones_and_in_dark_mode():
     page = _html(ROOT / "examples" / "seed" / "S29_gigawatt_training_systems.yaml")
     assert '<meta name="viewport" content="width=device-width' in page
+    assert "<title>S29: " in page
     assert "prefers-color-scheme:dark" in page
     assert page.count("<table") == page.count("<div class=wide><table")
     figures = re.findall(r"<figure>(<svg[^>]*>)", page)

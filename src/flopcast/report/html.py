@@ -72,8 +72,9 @@ def page(title: str, body: str) -> str:
     instead of widening the page) and in dark mode (``prefers-color-scheme``)."""
     body = body.replace("<table", "<div class=wide><table").replace("</table>", "</table></div>")
     return (
-        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1"><title>{html.escape(title)}'
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{html.escape(title)}"
         f"</title><style>{_STYLE}</style></head><body>{body}{_PROBE}</body></html>\n"
     )
 
