@@ -94,3 +94,33 @@ def test_search_cli_text_and_no_fit():
     none = runner.invoke(cli, ["search", "--model", "llama3-405b", "--accelerator", "a100-40gb",
                                "--devices", "8"])  # fmt: skip
     assert none.exit_code == 2 and "fits" in none.output
+
+
+def _search(batch_tokens: str, *extra: str):
+    args = ["search", "--model", "llama3-405b", "--accelerator", "h100-sxm",
+            "--devices", "16384", "--seq-len", "8192", "--global-batch-tokens", batch_tokens,
+            *extra]  # fmt: skip
+    return CliRunner().invoke(cli, args)
+
+
+def test_a_batch_few_layouts_divide_is_named_with_the_one_that_works():
+    """16,000,000 tokens are 1,953 sequences of 8,192 (3^2 x 7 x 31): few DP x micro-batch
+    products divide it, so the search says so and names 2,048 sequences."""
+    rough = _search("16000000", "--format", "json")
+    data = json.loads(rough.stdout)
+    assert data["batch"]["sequences"] == [1953]
+    assert "2,048 sequences" in data["batch"]["warning"]
+    assert "--global-batch-tokens 16777216" in rough.stderr
+    round_ = json.loads(_search("16777216", "--format", "json").stdout)
+    assert round_["batch"]["warning"] is None
+    assert round_["feasible"] > 2 * data["feasible"]
+    assert round_["plans"][0]["mfu"] > data["plans"][0]["mfu"]
+
+
+def test_search_text_names_objective_batch_precision_and_the_winners_breakdown():
+    text = _search("16777216", "--precision", "both", "--top", "3").stdout
+    assert "ranked by throughput; global batch 16,777,216 tokens" in text
+    assert "precision both" in text and " prec " in text
+    assert "#1's step: gemm" in text
+    table = [line for line in text.splitlines() if line.startswith(" 1 ")]
+    assert table and ("fp8" in table[0] or "bf16" in table[0])

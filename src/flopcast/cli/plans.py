@@ -232,7 +232,7 @@ def validate(
 def search(**options: Any) -> None:
     """Find the fastest plans for a model on a cluster (every valid layout that fits memory)."""
     from flopcast.parallel.choices import Precision
-    from flopcast.parallel.planning import search_plans
+    from flopcast.parallel.planning import batch_used, search_plans
     from flopcast.report.plans import search_data, search_lines
 
     precisions = {
@@ -253,6 +253,15 @@ def search(**options: Any) -> None:
         keep=options["top"], progress=_progress_bar() if interactive() else None,
     )  # fmt: skip
     data = search_data(result, options["top"], options["objective"])
+    data["precision"] = options["precision"]
+    data["batch"] = batch_used(
+        catalog, options["model_id"], options["accelerator_id"], result,
+        devices=options["devices"], cluster_id=options["cluster_id"],
+        nic_gbps=options["nic_gbps"], seq_len=options["seq_len"],
+        batch_tokens=token_range(options["global_batch_tokens"]), precisions=precisions,
+    )  # fmt: skip
+    if data["batch"]["warning"]:
+        click.echo(f"warning: {data['batch']['warning']}", err=True)
     if options["train_tokens"] is not None:
         from flopcast.goodput.planning import run_time_and_cost
 

@@ -4,6 +4,7 @@ names: the command line parses options and prints, and everything between happen
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +24,11 @@ DEFAULT_SEQ_LEN = 4096
 
 #: Most global batches a batch range may open (powers of two apart).
 MAX_BATCHES = 16
+
+#: A rounded batch that lets this many times more plans fit than the requested one is worth
+#: a warning (fewer layouts divide a batch with few factors of two: 1,953 sequences split
+#: only into DP x micro-batch products of 3, 7, 31 and 63).
+ROUNDING_GAIN = 2
 
 
 @dataclass(frozen=True)
@@ -120,6 +126,52 @@ def search_plans(
             field="--devices",
         )
     return model, hardware, result
+
+
+def batch_used(
+    catalog: Catalog,
+    model_id: str,
+    accelerator_id: str | None,
+    result: SearchResult,
+    *,
+    devices: int,
+    batch_tokens: tuple[int, int],
+    cluster_id: str | None = None,
+    nic_gbps: float | None = None,
+    seq_len: int | None = None,
+    precisions: Sequence[int] = (0,),
+) -> dict[str, Any]:
+    """The batch a search used and, when the requested batch rounds to a sequence count few
+    layouts divide, a warning naming the nearest power-of-two batch and what it gains."""
+    model, hardware, seq_default = resolve(
+        catalog, model_id, accelerator_id, cluster_id=cluster_id, nic_gbps=nic_gbps
+    )
+    seq = seq_len or seq_default or DEFAULT_SEQ_LEN
+    sequences = batch_range(*batch_tokens, seq)
+    used = {
+        "requested_tokens": list(batch_tokens),
+        "seq_len": seq,
+        "sequences": sequences,
+        "tokens": [count * seq for count in sequences],
+        "warning": None,
+    }
+    first = sequences[0]
+    rounded = 1 << round(math.log2(first))
+    if rounded == first:
+        return used
+    other = search(
+        model, hardware, default_calibration(), devices=devices, seq_len=seq,
+        global_batches=[rounded], precisions=precisions, keep=1,
+    )  # fmt: skip
+    if other.feasible > ROUNDING_GAIN * result.feasible:
+        best = f"{float(result.mfu[0]):.0%}" if result.kept else "none"
+        used["warning"] = (
+            f"{batch_tokens[0]:,} tokens round to {first:,} sequences of {seq:,}, which few "
+            f"layouts divide: {result.feasible:,} plans fit (best MFU {best}) against "
+            f"{other.feasible:,} at {rounded:,} sequences (best MFU {float(other.mfu[0]):.0%}); "
+            f"--global-batch-tokens {rounded * seq} uses that batch"
+        )
+    return used
 
 
 def best_step_time_on_cluster(

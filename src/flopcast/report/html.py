@@ -15,6 +15,7 @@ from flopcast.quantity.format import format_number, format_value
 from flopcast.quantity.units import Quantity, convert, format_unit, parse_unit
 from flopcast.report.figures import distribution_svg, scatter_svg, stacked_bars_svg, tornado_svg
 from flopcast.report.graph import graph_svg
+from flopcast.report.plans import search_summary
 from flopcast.report.text import sensitivity_text, verdict_word
 from flopcast.scenario.evaluate import OutputResult, ScenarioResult
 
@@ -218,7 +219,7 @@ def validation_html(data: dict[str, Any]) -> str:
 def search_html(data: dict[str, Any], title: str) -> str:
     """The ranked plans and their time breakdown."""
     labels = [
-        f"#{i + 1} TP{p['tp']} PP{p['pp']}x{p['vpp']} DP{p['dp']} CP{p['cp']}"
+        f"#{i + 1} TP{p['tp']} PP{p['pp']}x{p['vpp']} DP{p['dp']} CP{p['cp']} {p['precision']}"
         for i, p in enumerate(data["plans"])
     ]
     keys = sorted({k for p in data["plans"] for k in p["breakdown_s"]})
@@ -231,7 +232,8 @@ def search_html(data: dict[str, Any], title: str) -> str:
     )
     body = (
         f"<h1>{html.escape(title)}</h1><p>{data['evaluated']:,} plans evaluated, "
-        f"{data['feasible']:,} fit memory, {data['seconds']:.2f} s.</p>"
+        f"{data['feasible']:,} fit memory, {data['seconds']:.2f} s; "
+        f"{html.escape(search_summary(data))}.</p>"
         + figure_html(
             stacked_bars_svg(labels, parts, "time per step"), "where each plan's step goes"
         )

@@ -193,23 +193,48 @@ def search_data(result: SearchResult, top: int, objective: str) -> dict[str, Any
     }
 
 
+def search_summary(data: dict[str, Any]) -> str:
+    """What a search ranked by, on which batch and precisions (and any batch warning)."""
+    text = f"ranked by {data['objective']}"
+    batch = data.get("batch")
+    if batch:
+        used = ", ".join(f"{tokens:,}" for tokens in batch["tokens"])
+        text += (
+            f"; global batch {used} tokens ({batch['seq_len']:,}-token sequences; requested "
+            + "-".join(f"{tokens:,}" for tokens in sorted(set(batch["requested_tokens"])))
+            + ")"
+        )
+    if data.get("precision"):
+        text += f"; precision {data['precision']}"
+    if batch and batch["warning"]:
+        text += f". Warning: {batch['warning']}"
+    return text
+
+
 def search_lines(data: dict[str, Any], title: str) -> list[str]:
     """The ranked plans as text."""
     lines = [
         f"{title}: {data['evaluated']:,} plans evaluated, {data['feasible']:,} fit memory, "
-        f"{data['seconds']:.2f} s (ranked by {data['objective']}: at a fixed device count, "
-        "throughput, time to train and cost per token rank alike)",
+        f"{data['seconds']:.2f} s (at a fixed device count, throughput, time to train and cost "
+        "per token rank alike)",
+        search_summary(data),
         f"{'#':>2} {'TP':>3} {'PP':>3} {'VPP':>3} {'DP':>5} {'CP':>3} {'EP':>3} {'mb':>3} "
-        f"{'batch':>6} {'recompute':>9} {'ZeRO':>4} {'step s':>8} {'tok/s/dev':>10} "
+        f"{'batch':>6} {'recompute':>9} {'ZeRO':>4} {'prec':>4} {'step s':>8} {'tok/s/dev':>10} "
         f"{'MFU':>6} {'GiB':>6}  why it loses",
     ]
     for rank, p in enumerate(data["plans"], start=1):
         lines.append(
             f"{rank:>2} {p['tp']:>3} {p['pp']:>3} {p['vpp']:>3} {p['dp']:>5} {p['cp']:>3} "
             f"{p['ep']:>3} {p['micro_batch']:>3} {p['global_batch']:>6} "
-            f"{p['recompute']:>9} {p['zero']:>4} {p['step_time_s']:>8.3g} "
+            f"{p['recompute']:>9} {p['zero']:>4} {p['precision']:>4} {p['step_time_s']:>8.3g} "
             f"{format_number(p['tokens_per_s_per_device']):>10} {p['mfu']:>6.1%} "
             f"{p['memory_gib']:>6.1f}  {p['loses_by'] or 'best'}"
+        )
+    if data["plans"]:
+        parts = sorted(data["plans"][0]["breakdown_s"].items(), key=lambda kv: -kv[1])
+        lines.append(
+            "#1's step: "
+            + ", ".join(f"{name} {seconds:.3g} s" for name, seconds in parts if seconds > 0)
         )
     if "run" in data:
         run = data["run"]
