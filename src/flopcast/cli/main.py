@@ -410,12 +410,14 @@ def catalog_show(entry_id: str, output_format: str, catalogs: tuple[str, ...]) -
 def _register_plan_commands() -> None:
     from flopcast.cli.goodput import goodput
     from flopcast.cli.plans import predict, search, sites, validate
+    from flopcast.cli.sweep import sweep
 
     cli.add_command(predict)
     cli.add_command(sites)
     cli.add_command(search)
     cli.add_command(validate)
     cli.add_command(goodput)
+    cli.add_command(sweep)
 
 
 _register_plan_commands()

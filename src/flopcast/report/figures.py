@@ -6,6 +6,7 @@ matplotlib is imported on first use: the other commands never pay for it.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -167,9 +168,10 @@ def goodput_svg(sizes: dict[str, list[dict[str, float]]], chips: float) -> str:
     return _svg(figure)
 
 
-def fan_svg(series: list[tuple[int, Any]], title: str) -> str:
-    """An output over years: its median and the bands holding 50% and 90% of the paths (log
-    axis when it spans orders of magnitude)."""
+def fan_svg(series: Sequence[tuple[float, Any]], title: str, x_label: str = "year") -> str:
+    """An output over years (or over a swept input, named by ``x_label``): its median and
+    the bands holding 50% and 90% of the samples (log axis when it spans orders of
+    magnitude)."""
     plt = _pyplot()
     figure, axis = plt.subplots(figsize=FIGURE_SIZE)
     years = [year for year, _ in series]
@@ -192,7 +194,7 @@ def fan_svg(series: list[tuple[int, Any]], title: str) -> str:
         and max(positive) / min(positive) > LOG_AXIS_SPREAD
     ):
         axis.set_yscale("log")
-    axis.set_xlabel("year")
+    axis.set_xlabel(x_label)
     axis.set_title(label(title), loc="left", fontsize=10)
     axis.legend(fontsize=7, frameon=False, loc="upper left")
     return _svg(figure)
