@@ -255,9 +255,7 @@ def search(**options: Any) -> None:
     data = search_data(result, options["top"], options["objective"])
     data["precision"] = options["precision"]
     data["batch"] = batch_used(
-        catalog, options["model_id"], options["accelerator_id"], result,
-        devices=options["devices"], cluster_id=options["cluster_id"],
-        nic_gbps=options["nic_gbps"], seq_len=options["seq_len"],
+        model, hardware, result, devices=options["devices"],
         batch_tokens=token_range(options["global_batch_tokens"]), precisions=precisions,
     )  # fmt: skip
     if data["batch"]["warning"]:

@@ -129,26 +129,20 @@ def search_plans(
 
 
 def batch_used(
-    catalog: Catalog,
-    model_id: str,
-    accelerator_id: str | None,
+    model: Architecture,
+    hardware: Hardware,
     result: SearchResult,
     *,
     devices: int,
     batch_tokens: tuple[int, int],
-    cluster_id: str | None = None,
-    nic_gbps: float | None = None,
-    seq_len: int | None = None,
     precisions: Sequence[int] = (0,),
 ) -> dict[str, Any]:
-    """The batch a search used and, when the requested batch rounds to a sequence count few
-    layouts divide, a warning naming the nearest power-of-two batch and what it gains."""
-    model, hardware, seq_default = resolve(
-        catalog, model_id, accelerator_id, cluster_id=cluster_id, nic_gbps=nic_gbps
-    )
-    seq = seq_len or seq_default or DEFAULT_SEQ_LEN
+    """The batch a search (from :func:`search_plans`) used and, when the requested batch
+    rounds to a sequence count few layouts divide, a warning naming the nearest power-of-two
+    batch and what it gains."""
+    seq = int(result.plan(0).seq_len)
     sequences = batch_range(*batch_tokens, seq)
-    used = {
+    used: dict[str, Any] = {
         "requested_tokens": list(batch_tokens),
         "seq_len": seq,
         "sequences": sequences,
