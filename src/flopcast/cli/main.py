@@ -91,10 +91,21 @@ def cli() -> None:
     show_default=True,
     help="Comma-separated percentiles (0-100) to report, beside 5, 50 and 95.",
 )
+@click.option(
+    "--csv", "csv_path", default=None, help="Also write every output's samples to this CSV."
+)
 @sampling_options
-def run(file: str, output_format: str, percentiles: str, sampling: Sampling) -> None:
+def run(
+    file: str, output_format: str, percentiles: str, csv_path: str | None, sampling: Sampling
+) -> None:
     """Evaluate the scenario FILE: every output with its median, 90% interval and drivers."""
+    if csv_path:
+        from flopcast.report.output import check_output
+
+        check_output(csv_path, [file])
     result = sampling.evaluate(sampling.load(file), percentiles=_percentiles(percentiles))
+    if csv_path:
+        _write_samples(result, csv_path)
     if result.scenario.years:
         _print_trajectory(result, output_format)
     elif output_format == "json":
@@ -113,6 +124,16 @@ def run(file: str, output_format: str, percentiles: str, sampling: Sampling) -> 
         click.echo(f"warning: {warning}", err=True)
     unsettled = [o for o in result.outputs if o.claim is not None and not o.claim.held]
     sys.exit(1 if unsettled else 0)
+
+
+def _write_samples(result: Any, path: str) -> None:
+    """``run --csv``: the outputs' samples (of a scenario over years, not yet supported)."""
+    from flopcast.report.output import write_atomically
+    from flopcast.report.samples_csv import samples_csv
+
+    if result.scenario.years:
+        raise InputError("--csv of a scenario over years is not supported", field="--csv")
+    write_atomically(path, samples_csv(result))
 
 
 def _print_trajectory(result: Any, output_format: str) -> None:
