@@ -429,6 +429,7 @@ def catalog_show(entry_id: str, output_format: str, catalogs: tuple[str, ...]) -
 
 
 def _register_plan_commands() -> None:
+    from flopcast.cli.compare import compare
     from flopcast.cli.goodput import goodput
     from flopcast.cli.plans import predict, search, sites, validate
     from flopcast.cli.sweep import sweep
@@ -439,6 +440,7 @@ def _register_plan_commands() -> None:
     cli.add_command(validate)
     cli.add_command(goodput)
     cli.add_command(sweep)
+    cli.add_command(compare)
 
 
 _register_plan_commands()
