@@ -89,3 +89,9 @@ def test_a_scenario_over_years_gives_each_year():
     assert any(verdict.verdict == "failed" for verdict in results.claims.values())
     with pytest.raises(InputError, match="years:"):
         results.at(1900)
+
+
+def test_no_step_time_part_is_negative():
+    """With one pipeline stage the bubble is zero, not a rounding residue below it."""
+    for plan in flopcast.search("llama3-8b", "h100-sxm", 64, top=5):
+        assert all(seconds >= 0 for seconds in plan["breakdown_s"].values()), plan

@@ -361,7 +361,9 @@ def _pipeline(
     # All stages together run every block, the head and one send per stage.
     per_block = sum(block.values())
     total = work.layers * per_block + sum(head.values()) + pp * p2p
-    bubble = (total - slowest) / vpp
+    # The stages together hold every block, so total >= slowest; the clamp only removes
+    # rounding (-1e-16 s with one stage).
+    bubble = np.maximum(total - slowest, 0.0) / vpp
     m = plan.microbatches
     pick = [times[0] >= slowest, times[2] >= slowest]
     breakdown: dict[str, Numeric] = {
