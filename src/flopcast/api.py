@@ -143,17 +143,15 @@ class Results(Mapping[str, Output]):
         return {o.definition.name: o.claim for o in self.result.outputs if o.claim is not None}
 
     def to_pandas(self) -> Any:
-        """A DataFrame with one row per output (median, 5th and 95th percentiles, unit);
-        needs pandas."""
+        """A DataFrame with one row per output (median, 5th and 95th percentiles, unit,
+        verdict); needs pandas."""
+        from flopcast.report.data import output_cell
+
         try:
             import pandas as pd  # type: ignore[import-untyped]
         except ImportError:
             raise InputError("to_pandas needs pandas: pip install pandas") from None
-        rows = [
-            {"output": name, "median": o.median, "p5": o.interval()[0], "p95": o.interval()[1],
-             "unit": o.unit}
-            for name, o in self.items()
-        ]  # fmt: skip
+        rows = [{"output": name, **output_cell(o.result)} for name, o in self.items()]
         return pd.DataFrame(rows).set_index("output")
 
     def _repr_html_(self) -> str | None:

@@ -62,8 +62,13 @@ def ettr_exact(rate: Numeric, restart: Numeric, interval: Numeric, write: Numeri
 def ettr_closed_form(rate: Numeric, restart: Numeric, interval: Numeric, write: Numeric) -> Numeric:
     """Kokolis et al.'s first-order ETTR (eq. 10), clipped at 0 where failures outpace
     progress."""
-    lost = np.asarray(rate) * (np.asarray(restart) + np.asarray(interval) / 2)
-    return np.maximum(1 - lost, 0.0) / (1 + np.asarray(write) / interval)
+    return _first_order(rate, np.asarray(restart) + np.asarray(interval) / 2, interval, write)
+
+
+def _first_order(rate: Numeric, lost: Numeric, interval: Numeric, write: Numeric) -> Numeric:
+    """``(1 - rate lost) / (1 + write / interval)``, clipped at 0: each failure costs
+    ``lost`` seconds [s] and each checkpoint blocks ``write`` seconds per ``interval``."""
+    return np.maximum(1 - np.asarray(rate) * lost, 0.0) / (1 + np.asarray(write) / interval)
 
 
 def ettr_monte_carlo(
@@ -93,8 +98,7 @@ def ettr_replicas_first_order(
 ) -> Numeric:
     """First-order ETTR with replica-level fault tolerance: ``1 - rate (stall + recovery /
     replicas)``, over ``1 + write / interval`` when checkpoints still block."""
-    lost = np.asarray(rate) * (np.asarray(stall) + np.asarray(recovery) / replicas)
-    return np.maximum(1 - lost, 0.0) / (1 + np.asarray(write) / interval)
+    return _first_order(rate, np.asarray(stall) + np.asarray(recovery) / replicas, interval, write)
 
 
 def ettr_replicas(

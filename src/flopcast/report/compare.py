@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from flopcast.quantity.format import format_number
+from flopcast.report.data import output_cell
 from flopcast.scenario.evaluate import ScenarioResult
 
 
@@ -20,13 +21,7 @@ def compare_rows(files: Sequence[str], results: Sequence[ScenarioResult]) -> lis
         cells: dict[str, Any] = {}
         for path, result in zip(files, results, strict=True):
             output = next((o for o in result.outputs if o.definition.name == name), None)
-            cells[path] = None if output is None else {
-                "median": float(output.summary.median),
-                "p5": float(output.summary.percentiles.get(5.0, output.summary.median)),
-                "p95": float(output.summary.percentiles.get(95.0, output.summary.median)),
-                "unit": output.unit_text,
-                "verdict": output.claim.verdict if output.claim else None,
-            }  # fmt: skip
+            cells[path] = None if output is None else output_cell(output)
         rows.append({"output": name, "scenarios": cells})
     return rows
 

@@ -36,6 +36,18 @@ def scenario_data(result: ScenarioResult) -> dict[str, Any]:
     }
 
 
+def output_cell(output: OutputResult) -> dict[str, Any]:
+    """An output in brief, for tables of many runs: median, 90% interval, unit, verdict."""
+    summary = output.summary
+    return {
+        "median": float(summary.median),
+        "p5": float(summary.p5),
+        "p95": float(summary.p95),
+        "unit": output.unit_text,
+        "verdict": output.claim.verdict if output.claim else None,
+    }
+
+
 def output_data(output: OutputResult) -> dict[str, Any]:
     """One output's summary, sensitivity and verdict."""
     definition = output.definition

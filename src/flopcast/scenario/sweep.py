@@ -94,6 +94,9 @@ class SweepPoint:
     """One grid point: the values it set and the scenario's result there."""
 
     values: dict[str, str]
+    """Each varied input's value as written into the scenario (``"20%"``)."""
+    numbers: dict[str, float]
+    """The same values' numbers (in the unit written), for figures."""
     result: ScenarioResult
 
 
@@ -113,26 +116,7 @@ def sweep(
             varied = _replaced(varied, axis, number)
         scenario = scenario_from_data(name, varied)
         texts = {axis.name: axis.text(n) for axis, n in zip(axes, numbers, strict=True)}
+        values = {axis.name: n for axis, n in zip(axes, numbers, strict=True)}
         result = evaluate(scenario, samples=samples, seed=seed, percentiles=SWEEP_PERCENTILES)
-        points.append(SweepPoint(texts, result))
+        points.append(SweepPoint(texts, values, result))
     return points
-
-
-def sweep_rows(points: Sequence[SweepPoint]) -> list[dict[str, Any]]:
-    """One row per grid point and output: the values set, the output's median and 90%."""
-    rows = []
-    for point in points:
-        for output in point.result.outputs:
-            summary = output.summary
-            rows.append(
-                {
-                    **point.values,
-                    "output": output.definition.name,
-                    "unit": output.unit_text,
-                    "median": float(summary.median),
-                    "p5": float(summary.percentiles.get(5.0, summary.median)),
-                    "p95": float(summary.percentiles.get(95.0, summary.median)),
-                    "verdict": output.claim.verdict if output.claim else "",
-                }
-            )
-    return rows
