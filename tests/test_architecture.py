@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "flopcast"
 #: ``files`` are shared helpers under every layer; ``network`` sits under ``parallel``
 #: because the step model prices its collectives with the one collective-cost API.
 LAYERS = ("errors", "files", "quantity", "catalog", "estimate", "network", "parallel",
-          "goodput", "validate", "scenario", "report", "api", "cli")  # fmt: skip
+          "goodput", "validate", "scenario", "report", "api", "serve", "cli")  # fmt: skip
 
 
 def _imports(path: Path) -> set[str]:

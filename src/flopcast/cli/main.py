@@ -432,6 +432,7 @@ def _register_plan_commands() -> None:
     from flopcast.cli.compare import compare
     from flopcast.cli.goodput import goodput
     from flopcast.cli.plans import predict, search, sites, validate
+    from flopcast.cli.serve import serve
     from flopcast.cli.sweep import sweep
 
     cli.add_command(predict)
@@ -441,6 +442,7 @@ def _register_plan_commands() -> None:
     cli.add_command(goodput)
     cli.add_command(sweep)
     cli.add_command(compare)
+    cli.add_command(serve)
 
 
 _register_plan_commands()

@@ -19,7 +19,8 @@ from flopcast.report.plans import search_summary
 from flopcast.report.text import sensitivity_text, verdict_word
 from flopcast.scenario.evaluate import OutputResult, ScenarioResult
 
-_STYLE = """
+#: The reports' style sheet (light and dark), shared with the playground.
+STYLE = """
 body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:980px;margin:2em auto;
 padding:0 1em;color:#222;line-height:1.45}
 h1{font-size:1.5em}h2{font-size:1.2em;border-bottom:1px solid #ddd;padding-bottom:.2em}
@@ -71,12 +72,12 @@ def linkify(text: str) -> str:
 def page(title: str, body: str) -> str:
     """A whole HTML document: readable on a phone (viewport, tables that scroll sideways
     instead of widening the page) and in dark mode (``prefers-color-scheme``)."""
-    body = body.replace("<table", "<div class=wide><table").replace("</table>", "</table></div>")
+    body = wide_tables(body)
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{html.escape(title)}"
-        f"</title><style>{_STYLE}</style></head><body>{body}{_PROBE}</body></html>\n"
+        f"</title><style>{STYLE}</style></head><body>{body}{_PROBE}</body></html>\n"
     )
 
 
@@ -184,12 +185,23 @@ def scenario_html(result: ScenarioResult) -> str:
     """The report of one scenario run: tables, a figure per output, the derivation graph."""
     scenario = result.scenario
     title = f"{scenario.id}: {scenario.title}" if scenario.id else scenario.title
+    body = [scenario_body(result), "<h2>Derivation</h2>"]
+    body.append(figure_html(graph_svg(scenario), "inputs (blue) feed outputs (orange)"))
+    return page(title, "".join(body))
+
+
+def scenario_body(result: ScenarioResult) -> str:
+    """Tables and a figure per output (a report's body, and the playground's results)."""
     body = [scenario_tables_html(result), "<h2>Figures</h2>"]
     for output in result.outputs:
         body.extend(figure_html(svg, caption) for svg, caption in output_figures(output))
-    body.append("<h2>Derivation</h2>")
-    body.append(figure_html(graph_svg(scenario), "inputs (blue) feed outputs (orange)"))
-    return page(title, "".join(body))
+    return "".join(body)
+
+
+def wide_tables(body: str) -> str:
+    """``body`` with each table in a box that scrolls sideways on a narrow screen, instead of
+    widening the page."""
+    return body.replace("<table", "<div class=wide><table").replace("</table>", "</table></div>")
 
 
 def validation_html(data: dict[str, Any]) -> str:

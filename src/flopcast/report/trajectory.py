@@ -128,8 +128,17 @@ def trajectory_markdown(result: TrajectoryResult) -> str:
 def trajectory_html(result: TrajectoryResult) -> str:
     """A page: each output's fan chart (median, 50% and 90% bands over the years), the binding
     shares, and the claims beside their quotes."""
+    from flopcast.report.html import page
+
+    scenario = result.scenario
+    title = f"{scenario.id}: {scenario.title}" if scenario.id else scenario.title
+    return page(title, trajectory_body(result))
+
+
+def trajectory_body(result: TrajectoryResult) -> str:
+    """The body of :func:`trajectory_html` (also the playground's results panel)."""
     from flopcast.report.figures import binding_svg, fan_svg
-    from flopcast.report.html import figure_html, page
+    from flopcast.report.html import figure_html
 
     scenario = result.scenario
     title = f"{scenario.id}: {scenario.title}" if scenario.id else scenario.title
@@ -152,7 +161,7 @@ def trajectory_html(result: TrajectoryResult) -> str:
         body.append(figure_html(binding_svg(binding.shares, binding.definition.name),
                                 "share of sample paths in which each limit binds"))  # fmt: skip
     body.append("<pre>" + html.escape("\n".join(trajectory_lines(result))) + "</pre>")
-    return page(title, "".join(body))
+    return "".join(body)
 
 
 def write_trajectory_markdown(result: TrajectoryResult, path: str) -> None:

@@ -1,0 +1,167 @@
+// flopcast playground: the scenario's YAML in an editor, a slider per input number, and the
+// results, recomputed by the server (POST /api/evaluate) on every change. The editor's text
+// is the one source of truth: a slider asks the server to rewrite its number in the text.
+"use strict";
+
+const STEPS = 1000;          // positions of a slider
+const SLIDER_DELAY_MS = 120; // wait after a slider moves before recomputing
+const TYPING_DELAY_MS = 400; // wait after typing before recomputing
+
+const $ = (id) => document.getElementById(id);
+const state = { name: null, sequence: 0, pending: {}, timer: null, sliders: [] };
+
+function valueAt(slider, position) {
+  const f = position / STEPS;
+  return slider.log ? slider.low * Math.pow(slider.high / slider.low, f)
+                    : slider.low + (slider.high - slider.low) * f;
+}
+
+function positionOf(slider, value) {
+  const f = slider.log ? Math.log(value / slider.low) / Math.log(slider.high / slider.low)
+                       : (value - slider.low) / (slider.high - slider.low);
+  return Math.round(Math.min(1, Math.max(0, f)) * STEPS);
+}
+
+function shown(value, unit) {
+  const magnitude = Math.abs(value);
+  const number = magnitude !== 0 && (magnitude >= 1e6 || magnitude < 1e-3)
+    ? value.toExponential(3).replace(/\.?0*e\+?/, "e")
+    : value.toLocaleString("en-US", { maximumSignificantDigits: 4 });
+  return number + (unit === "%" ? "%" : unit ? " " + unit : "");
+}
+
+function setStatus(text) { $("status").textContent = text; }
+
+async function post(url, data) {
+  const response = await fetch(url, {
+    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(data),
+  });
+  try { return await response.json(); }
+  catch (e) { return { errors: [{ field: "", line: null, message: "server error " + response.status }] }; }
+}
+
+function showErrors(errors) {
+  const list = $("errors");
+  list.replaceChildren();
+  document.querySelectorAll(".slider.bad").forEach((row) => row.classList.remove("bad"));
+  for (const error of errors) {
+    const item = document.createElement("li");
+    const where = [error.field, error.line ? "line " + error.line : ""].filter(Boolean).join(", ");
+    item.textContent = (where ? where + ": " : "") + error.message;
+    item.dataset.field = error.field || "";
+    if (error.line) item.addEventListener("click", () => selectLine(error.line));
+    list.appendChild(item);
+    const input = (error.field || "").match(/^inputs\.([^.\[]+)/);
+    if (input) document.querySelectorAll(`.slider[data-input="${CSS.escape(input[1])}"]`)
+      .forEach((row) => row.classList.add("bad"));
+  }
+  $("editor").setAttribute("aria-invalid", errors.length ? "true" : "false");
+}
+
+function selectLine(line) {
+  const editor = $("editor");
+  const lines = editor.value.split("\n");
+  const start = lines.slice(0, line - 1).reduce((n, text) => n + text.length + 1, 0);
+  editor.focus();
+  editor.setSelectionRange(start, start + (lines[line - 1] || "").length);
+}
+
+function showOutputs(outputs) {
+  const list = $("outputs");
+  list.replaceChildren();
+  for (const output of outputs) {
+    const term = document.createElement("dt");
+    term.textContent = output.name;
+    const value = document.createElement("dd");
+    value.dataset.output = output.name;
+    value.textContent = output.text + (output.verdict ? " (" + output.verdict + ")" : "");
+    if (output.verdict) value.className = output.verdict;
+    list.append(term, value);
+  }
+}
+
+function buildSliders(sliders) {
+  const box = $("sliders");
+  box.replaceChildren();
+  state.sliders = sliders;
+  for (const slider of sliders) {
+    const row = document.createElement("div");
+    row.className = "slider";
+    row.dataset.input = slider.input;
+    const id = "slider-" + slider.id;
+    const label = document.createElement("label");
+    label.htmlFor = id;
+    label.textContent = slider.id;
+    const range = document.createElement("input");
+    Object.assign(range, { type: "range", id, min: 0, max: STEPS, step: 1 });
+    range.dataset.slider = slider.id;
+    range.value = positionOf(slider, slider.number);
+    const value = document.createElement("output");
+    value.htmlFor = id;
+    value.textContent = shown(slider.number, slider.unit);
+    range.addEventListener("input", () => {
+      const number = valueAt(slider, Number(range.value));
+      value.textContent = shown(number, slider.unit);
+      state.pending[slider.id] = number;
+      schedule(SLIDER_DELAY_MS, false);
+    });
+    row.append(label, range, value);
+    box.appendChild(row);
+  }
+}
+
+function sameSliders(a, b) {
+  return a.length === b.length && a.every((s, i) => s.id === b[i].id);
+}
+
+function schedule(delay, rebuild) {
+  clearTimeout(state.timer);
+  state.timer = setTimeout(() => evaluate(rebuild), delay);
+}
+
+async function evaluate(rebuild) {
+  const sequence = ++state.sequence;
+  const moves = state.pending;
+  state.pending = {};
+  setStatus("computing…");
+  document.body.dataset.state = "busy";
+  const answer = await post("/api/evaluate", { name: state.name, text: $("editor").value, moves });
+  if (sequence !== state.sequence) return; // a newer change is on its way
+  if (answer.text !== undefined && answer.text !== $("editor").value) $("editor").value = answer.text;
+  showErrors(answer.errors || []);
+  if (!(answer.errors || []).length) {
+    showOutputs(answer.outputs);
+    $("results").innerHTML = answer.html;
+    if (rebuild || !sameSliders(state.sliders, answer.sliders)) buildSliders(answer.sliders);
+  }
+  setStatus((answer.errors || []).length ? "error" : "up to date");
+  document.body.dataset.state = (answer.errors || []).length ? "error" : "ready";
+}
+
+async function open(name) {
+  state.name = name;
+  const sequence = ++state.sequence;
+  const response = await fetch("/api/file?name=" + encodeURIComponent(name));
+  const data = await response.json();
+  if (sequence !== state.sequence) return; // the page moved on while the file was read
+  if (data.errors) { showErrors(data.errors); return; }
+  $("editor").value = data.text;
+  await evaluate(true);
+}
+
+async function save() {
+  setStatus("saving…");
+  const answer = await post("/api/save", { name: state.name, text: $("editor").value });
+  showErrors(answer.errors || []);
+  setStatus(answer.saved ? "saved " + state.name : "not saved: fix the errors first");
+}
+
+window.addEventListener("DOMContentLoaded", () => {
+  const files = JSON.parse($("files-data").textContent);
+  const picker = $("file");
+  for (const name of files) picker.appendChild(new Option(name, name));
+  picker.addEventListener("change", () => { if (picker.value !== state.name) open(picker.value); });
+  $("editor").addEventListener("input", () => schedule(TYPING_DELAY_MS, true));
+  $("save").addEventListener("click", save);
+  open(files[0]);
+});
