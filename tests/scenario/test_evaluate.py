@@ -140,3 +140,26 @@ def test_plan_functions_predict_and_refuse_distributions(write):
     impossible = text.replace("gpus, 4, 4, 5", "gpus, 3, 4, 5")
     with pytest.raises(Exception, match="impossible plan"):
         _outputs(write, impossible)
+
+
+def test_plan_functions_take_a_nic_bandwidth_in_any_rate_unit(write):
+    text = (
+        "title: t\ninputs:\n  gpus: {value: 256, unit: chip, source: s}\n"
+        "  seq: {value: 8192, unit: token, source: s}\n"
+        "  batch: {value: 4194304, unit: token, source: s}\n"
+        "outputs:\n"
+        '  slow: {expr: \'plan_step_time("llama3-70b", "h100-sxm", gpus, 8, 1, 1, seq, batch,'
+        ' qty("25 Gbit/s"))\', unit: s}\n'
+        '  same: {expr: \'plan_step_time("llama3-70b", "h100-sxm", gpus, 8, 1, 1, seq, batch,'
+        ' nic_bandwidth=qty("3.125 GB/s"))\', unit: s}\n'
+        '  fast: {expr: \'plan_step_time("llama3-70b", "h100-sxm", gpus, 8, 1, 1, seq, batch,'
+        ' qty("400 Gbit/s"))\', unit: s}\n'
+        '  default: {expr: \'plan_step_time("llama3-70b", "h100-sxm", gpus, 8, 1, 1, seq, batch)\','
+        " unit: s}\n"
+    )
+    outputs = {name: o.summary.median for name, o in _outputs(write, text).items()}
+    assert outputs["slow"] == pytest.approx(outputs["same"])  # 3.125 GB/s is 25 Gbit/s
+    assert outputs["slow"] > outputs["fast"]  # data parallelism crosses the slower NICs
+    assert outputs["default"] == pytest.approx(outputs["fast"])  # H100 reference: 400 Gbit/s
+    with pytest.raises(Exception, match="nic_bandwidth"):
+        _outputs(write, text.replace('qty("25 Gbit/s")', 'qty("25 s")'))

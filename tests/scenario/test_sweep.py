@@ -40,7 +40,10 @@ def test_two_axes_give_their_product():
                                       "--format", "json", "--samples", "500"])  # fmt: skip
     rows = json.loads(result.output)
     assert len(rows) == 9
-    assert {r["chips"] for r in rows} == {"25000", "50000", "100000"}
+    assert {r["chips"] for r in rows} == {"25000 chip", "50000 chip", "100000 chip"}
+    assert {r["utilization"] for r in rows} == {"0.3", "0.4", "0.5"}  # fractions, as in files
+    at_40 = [r for r in rows if r["utilization"] == "0.4" and r["chips"] == "50000 chip"]
+    assert at_40[0]["verdict"] == "held"
 
 
 @pytest.mark.parametrize(

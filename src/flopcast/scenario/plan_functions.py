@@ -7,6 +7,9 @@ siblings ``plan_mfu`` and ``plan_tokens_per_s`` predict one plan with the step-t
 devices left), ``seq_len`` and ``batch_tokens`` token counts. Plans use sequence parallelism,
 no recomputation, ZeRO-1, BF16 and flash attention; the scenario's catalog and the built-in
 calibration. Arguments must be point values (a plan is one layout), and counts positive.
+Each takes an optional last argument ``nic_bandwidth``, the scale-out (NIC) bandwidth per
+accelerator per direction (``qty("400 Gbit/s")``, ``qty("50 GB/s")`` or an input) in place
+of the accelerator's reference system's, so that a sweep can vary the network.
 
 ``best_step_time(model, accelerator, devices, seq_len, batch_tokens)`` and ``best_mfu``
 run the plan search (:mod:`flopcast.parallel.search`) and report its best plan that fits
@@ -40,14 +43,24 @@ def _point(value: pint.Quantity, unit: str, name: str) -> int:
     return number
 
 
-_PLAN = tuple(
-    Parameter(name, text=name in ("model", "accelerator"))
-    for name in ("model", "accelerator", "devices", "tp", "pp", "vpp", "seq_len", "batch_tokens")
-)
-_SEARCH = tuple(
-    Parameter(name, text=name in ("model", "accelerator"))
-    for name in ("model", "accelerator", "devices", "seq_len", "batch_tokens")
-)
+#: The optional network argument of every plan function (last, so positions stay fixed).
+_NIC = Parameter("nic_bandwidth", required=False)
+
+_PLAN_ARGUMENTS = ("model", "accelerator", "devices", "tp", "pp", "vpp", "seq_len", "batch_tokens")
+_SEARCH_ARGUMENTS = ("model", "accelerator", "devices", "seq_len", "batch_tokens")
+_PLAN = (*(Parameter(n, text=n in ("model", "accelerator")) for n in _PLAN_ARGUMENTS), _NIC)
+_SEARCH = (*(Parameter(n, text=n in ("model", "accelerator")) for n in _SEARCH_ARGUMENTS), _NIC)
+
+
+def _nic_gbps(rest: tuple[pint.Quantity, ...]) -> float | None:
+    """The optional ``nic_bandwidth`` argument in Gbit/s (None: the reference system's)."""
+    if not rest:
+        return None
+    array = np.asarray(magnitude(rest[0], "Gbit/s", "nic_bandwidth"))
+    if array.size != 1 or not float(array.reshape(-1)[0]) > 0:
+        raise InputError("argument 'nic_bandwidth' of a plan must be one positive value")
+    return float(array.reshape(-1)[0])
+
 
 #: What each plan function reports of a prediction, and in which unit.
 _METRICS: list[tuple[str, Callable[[Any], pint.Quantity], str]] = [
@@ -73,8 +86,9 @@ def plan_functions(catalog: Catalog | None) -> tuple[Function, ...]:
         from flopcast.parallel.layout import build_plan, resolve
         from flopcast.parallel.steptime import predict
 
-        devices, tp, pp, vpp, seq_len, batch = numbers
-        architecture, hardware, _ = resolve(lookup(), model, accelerator)
+        devices, tp, pp, vpp, seq_len, batch, *rest = numbers
+        nic = _nic_gbps(tuple(rest))
+        architecture, hardware, _ = resolve(lookup(), model, accelerator, nic_gbps=nic)
         plan = build_plan(
             architecture,
             devices=_point(devices, "chip", "devices"),
@@ -91,8 +105,9 @@ def plan_functions(catalog: Catalog | None) -> tuple[Function, ...]:
         from flopcast.parallel.layout import resolve
         from flopcast.parallel.search import search
 
-        devices, seq_len, batch = numbers
-        architecture, hardware, _ = resolve(lookup(), model, accelerator)
+        devices, seq_len, batch, *rest = numbers
+        nic = _nic_gbps(tuple(rest))
+        architecture, hardware, _ = resolve(lookup(), model, accelerator, nic_gbps=nic)
         seq = _point(seq_len, "token", "seq_len")
         sequences = _point(batch, "token", "batch_tokens") // seq
         if sequences < 1:

@@ -11,16 +11,19 @@ varied input, not from sampling noise).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
 from flopcast.errors import FlopcastError, InputError
 from flopcast.quantity.grammar import parse_number_text
-from flopcast.scenario.evaluate import ScenarioResult, evaluate
+from flopcast.quantity.summary import Summary
+from flopcast.quantity.units import format_unit
+from flopcast.scenario.evaluate import evaluate
 from flopcast.scenario.loader import scenario_from_data
+from flopcast.scenario.model import Scenario
 
 #: Grid points of an axis when ``--vary`` does not say.
 DEFAULT_POINTS = 5
@@ -90,33 +93,101 @@ def _replaced(data: dict[str, Any], axis: Axis, number: float) -> dict[str, Any]
 
 
 @dataclass(frozen=True)
+class PointOutput:
+    """One output at one grid point, in brief (what travels back from a worker)."""
+
+    name: str
+    unit: str
+    """The output's unit as text."""
+    summary: Summary
+    """Median, 90% interval and the sweep's percentiles."""
+    verdict: str | None
+    """``held``, ``failed`` or ``undecided`` for a claim, else None."""
+
+
+@dataclass(frozen=True)
 class SweepPoint:
-    """One grid point: the values it set and the scenario's result there."""
+    """One grid point: the values it set and the scenario's outputs there."""
 
     values: dict[str, str]
     """Each varied input's value as written into the scenario (``"20%"``)."""
     numbers: dict[str, float]
     """The same values' numbers (in the unit written), for figures."""
-    result: ScenarioResult
+    outputs: tuple[PointOutput, ...]
+
+    def output(self, name: str) -> PointOutput:
+        """The output called ``name``."""
+        return next(output for output in self.outputs if output.name == name)
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One grid point's work: plain data, so that it can be sent to another process."""
+
+    name: str
+    data: dict[str, Any]
+    samples: int
+    seed: int
+
+
+def evaluate_point(job: _Job) -> tuple[PointOutput, ...]:
+    """Load and evaluate one grid point's scenario (in whichever process runs it)."""
+    scenario = scenario_from_data(job.name, job.data)
+    result = evaluate(scenario, samples=job.samples, seed=job.seed, percentiles=SWEEP_PERCENTILES)
+    return tuple(
+        PointOutput(output.definition.name, output.unit_text, output.summary,
+                    output.claim.verdict if output.claim else None)
+        for output in result.outputs
+    )  # fmt: skip
+
+
+#: Runs a function over jobs, in order: ``map``, a process pool's or a Dask cluster's.
+Mapper = Callable[[Callable[[_Job], tuple[PointOutput, ...]], list[_Job]], Iterable[Any]]
+
+
+def _with_units(axes: Sequence[Axis], scenario: Scenario) -> list[Axis]:
+    """Axes written without a unit take their input's (``devices=1024:8192`` in chips);
+    a bare number for a dimensionless input stays a fraction (``0.4`` is 40%), as in files."""
+    return [
+        replace(axis, suffix=format_unit(scenario.inputs[axis.name].unit))
+        if not axis.suffix
+        and axis.name in scenario.inputs
+        and not scenario.inputs[axis.name].unit.dimensionless
+        else axis
+        for axis in axes
+    ]
 
 
 def sweep(
-    name: str, data: dict[str, Any], axes: Sequence[Axis], *, samples: int, seed: int
+    name: str,
+    data: dict[str, Any],
+    axes: Sequence[Axis],
+    *,
+    samples: int,
+    seed: int,
+    mapper: Mapper | None = None,
 ) -> list[SweepPoint]:
-    """Evaluate the scenario in ``data`` (read from file ``name``) at every grid point."""
+    """Evaluate the scenario in ``data`` (read from file ``name``) at every grid point, with
+    ``mapper`` (default: one after the other in this process; see :func:`process_mapper` and
+    :func:`dask_mapper`). The same seed at every point makes the results independent of the
+    mapper."""
     if data.get("years"):
         raise InputError("a scenario over years cannot be swept (vary its inputs by year)")
     total = int(np.prod([len(axis.numbers) for axis in axes]))
     if total > MAX_POINTS:
         raise InputError(f"{total:,} grid points; at most {MAX_POINTS:,}", field=FIELD)
-    points = []
-    for numbers in itertools.product(*(axis.numbers for axis in axes)):
+    axes = _with_units(axes, scenario_from_data(name, data))
+    grid = list(itertools.product(*(axis.numbers for axis in axes)))
+    jobs = []
+    for numbers in grid:
         varied = data
         for axis, number in zip(axes, numbers, strict=True):
             varied = _replaced(varied, axis, number)
-        scenario = scenario_from_data(name, varied)
-        texts = {axis.name: axis.text(n) for axis, n in zip(axes, numbers, strict=True)}
-        values = {axis.name: n for axis, n in zip(axes, numbers, strict=True)}
-        result = evaluate(scenario, samples=samples, seed=seed, percentiles=SWEEP_PERCENTILES)
-        points.append(SweepPoint(texts, values, result))
-    return points
+        jobs.append(_Job(name, varied, samples, seed))
+    scenario_from_data(name, jobs[0].data)  # a bad value fails here, before any work is sent
+    results = list((mapper or map)(evaluate_point, jobs))
+    return [
+        SweepPoint({axis.name: axis.text(n) for axis, n in zip(axes, numbers, strict=True)},
+                   {axis.name: n for axis, n in zip(axes, numbers, strict=True)}, outputs)
+        for numbers, outputs in zip(grid, results, strict=True)
+    ]  # fmt: skip
