@@ -29,9 +29,9 @@ th,td{border-bottom:1px solid #eee;padding:.3em .5em;text-align:left;vertical-al
 th{background:#f6f6f6}.held{color:#176317;font-weight:bold}.failed{color:#a31515;font-weight:bold}
 .undecided{color:#8a6d00;font-weight:bold}
 blockquote{border-left:3px solid #ccc;margin:.5em 0;padding:.2em .8em;color:#555}
-figure{margin:1em 0}figure svg{max-width:100%;height:auto}.muted{color:#777;font-size:.85em}
+figure{margin:1em 0}figure svg{max-width:100%;height:auto}.muted{color:#666;font-size:.85em}
 .claim{border:1px solid #ddd;border-radius:6px;padding:.6em 1em;margin:.8em 0}
-.wide{overflow-x:auto}
+.wide,pre{overflow-x:auto}
 @media (max-width:600px){body{margin:1em auto}table{font-size:.8em}}
 @media (prefers-color-scheme:dark){body{background:#121212;color:#e4e4e4}
 th{background:#262626}th,td{border-color:#333}h2{border-color:#444}a{color:#8ab4f8}

@@ -9,6 +9,7 @@ from typing import Any
 
 from flopcast.errors import InputError
 from flopcast.quantity.format import format_number
+from flopcast.quantity.grammar import parse_number_text
 from flopcast.report.figures import fan_svg
 from flopcast.scenario.sweep import SweepPoint
 
@@ -54,4 +55,6 @@ def sweep_figure(points: Sequence[SweepPoint], axis_name: str, output_name: str 
         raise InputError(f"no output {name!r}; outputs: {', '.join(names)}", field="--output")
     series = [(point.numbers[axis_name], point.output(name).summary) for point in points]
     unit = points[0].output(name).unit
-    return fan_svg(series, f"{name} [{unit}]" if unit else name, x_label=axis_name)
+    _, x_unit = parse_number_text(points[0].values[axis_name])
+    x_label = f"{axis_name} [{x_unit.strip()}]" if x_unit.strip() else axis_name
+    return fan_svg(series, name, x_label=x_label, unit=unit)

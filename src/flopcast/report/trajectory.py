@@ -155,7 +155,7 @@ def trajectory_body(result: TrajectoryResult) -> str:
     for name in scenario.outputs:
         series = [(year, output.summary) for year, output in result.series(name)]
         unit = result.series(name)[0][1].unit_text
-        body.append(figure_html(fan_svg(series, f"{name} [{unit}]" if unit else name),
+        body.append(figure_html(fan_svg(series, name, unit=unit),
                                 "median; bands: 50% and 90% of sample paths"))  # fmt: skip
     for binding in result.bindings:
         body.append(figure_html(binding_svg(binding.shares, binding.definition.name),
@@ -178,7 +178,7 @@ def write_trajectory_markdown(result: TrajectoryResult, path: str) -> None:
         series = [(year, output.summary) for year, output in result.series(name)]
         unit = result.series(name)[0][1].unit_text
         stem = f"figure{len(figures) + 1}"
-        figures.append((stem, fan_svg(series, f"{name} [{unit}]" if unit else name)))
+        figures.append((stem, fan_svg(series, name, unit=unit)))
         lines += [
             f"![{name}: median and the 50% and 90% bands of the paths, by year]({{{stem}}})",
             "",
