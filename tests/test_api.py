@@ -95,3 +95,27 @@ def test_no_step_time_part_is_negative():
     """With one pipeline stage the bubble is zero, not a rounding residue below it."""
     for plan in flopcast.search("llama3-8b", "h100-sxm", 64, top=5):
         assert all(seconds >= 0 for seconds in plan["breakdown_s"].values()), plan
+
+
+def test_from_dict_takes_pint_quantities_of_any_registry():
+    import pint
+
+    import flopcast
+
+    foreign = pint.UnitRegistry()
+    data = {
+        "title": "energy",
+        "inputs": {
+            "power": {"value": foreign.Quantity(3, "GW"), "source": "s"},
+            "hours": {"range": (foreign.Quantity(1, "hour"), foreign.Quantity(2, "hour")),
+                      "source": "s"},
+        },
+        "outputs": {"energy": {"expr": "power * hours", "unit": "GWh"}},
+    }  # fmt: skip
+    written = {"power": {"value": "3 GW", "source": "s"},
+               "hours": {"range": ["1 hour", "2 hour"], "source": "s"}}  # fmt: skip
+    from_text = {**data, "inputs": written}
+    quantities = flopcast.evaluate(flopcast.Scenario.from_dict(data), samples=2000)
+    texts = flopcast.evaluate(flopcast.Scenario.from_dict(from_text), samples=2000)
+    assert quantities["energy"].median == texts["energy"].median
+    assert 3.0 < quantities["energy"].median < 6.0

@@ -27,6 +27,19 @@ import numpy as np
 from flopcast.errors import InputError
 
 
+def _plain(data: Any) -> Any:
+    """``data`` with every pint quantity (of any registry) as ``"magnitude unit"`` text."""
+    if isinstance(data, Mapping):
+        return {key: _plain(value) for key, value in data.items()}
+    if isinstance(data, list | tuple):
+        return [_plain(value) for value in data]
+    magnitude, units = getattr(data, "magnitude", None), getattr(data, "units", None)
+    if isinstance(magnitude, int | float) and units is not None and not isinstance(data, str):
+        unit = format(units, "~C")  # compact symbols: "kW", "USD/h", "m/s**2"
+        return f"{magnitude!r} {unit}".strip()
+    return data
+
+
 @dataclass(frozen=True)
 class Scenario:
     """A loaded, checked scenario (the file format: ``flopcast.scenario.schema``)."""
@@ -44,13 +57,14 @@ class Scenario:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, name: str = "<dict>") -> Scenario:
         """A scenario from plain data shaped like a scenario file (numbers with units as
-        text: ``{"value": "24 kW"}``)."""
+        text: ``{"value": "24 kW"}``). A pint quantity of any registry is taken as its text
+        (``Q_(24, "kW")`` as ``"24 kW"``), read by flopcast's own unit grammar."""
         from flopcast.scenario.loader import scenario_from_data
 
         if not isinstance(data, Mapping):
             kind = type(data).__name__
             raise InputError(f"expected a mapping shaped like a scenario file, got {kind}")
-        return cls(scenario_from_data(name, dict(data)))
+        return cls(scenario_from_data(name, _plain(dict(data))))
 
     @property
     def title(self) -> str:

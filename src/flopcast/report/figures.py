@@ -78,13 +78,14 @@ def scaled_unit(values: Any, unit: str) -> tuple[float, str]:
 
 def _pyplot() -> Any:
     import matplotlib
+    from cycler import cycler
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     # A fixed hash salt and no date make the SVG text the same from run to run.
     plt.rcParams.update({"svg.fonttype": "none", "font.size": 9, "svg.hashsalt": "flopcast",
-                         "axes.prop_cycle": plt.cycler(color=PALETTE),
+                         "axes.prop_cycle": cycler(color=PALETTE),
                          "axes.formatter.useoffset": False})  # fmt: skip
     return plt
 
