@@ -112,8 +112,9 @@ def test_reports_read_on_phones_and_in_dark_mode():
     assert "<title>S29: " in page
     assert "prefers-color-scheme:dark" in page
     assert page.count("<table") == page.count("<div class=wide><table")
-    figures = re.findall(r"<figure>(<svg[^>]*>)", page)
+    figures = re.findall(r"<figure>(<svg[^>]*>(?:<title>[^<]+</title>)?)", page)
     assert figures and all('role="img" aria-label="' in svg for svg in figures)
+    assert all(svg.endswith("</title>") for svg in figures)
 
 
 @pytest.mark.skipif(

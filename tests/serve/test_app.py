@@ -51,6 +51,14 @@ def test_moving_a_slider_rewrites_the_text_and_changes_the_output(client):
     assert "<svg" in after["html"] and "Claims" in after["html"]
 
 
+def test_outputs_alone_while_a_slider_is_dragged(client):
+    text = (SEED / NAME).read_text()
+    request = {"name": NAME, "text": text, "moves": {"utilization": 60}, "render": False}
+    answer = client.post("/api/evaluate", json=request).json()
+    assert answer["html"] == "" and answer["outputs"][0]["verdict"] == "failed"
+    assert "value: 60%" in answer["text"] and answer["sliders"]
+
+
 def test_an_error_names_the_field_and_its_line(client):
     text = (SEED / NAME).read_text().replace("value: 40%", "value: forty")
     answer = _evaluate(client, text)

@@ -66,6 +66,22 @@ def test_a_slider_changes_the_output_and_an_error_names_its_field(server, tmp_pa
         assert "value: 60%" in page.input_value("#editor")
         assert page.text_content("output[for=slider-utilization]") == "60%"
 
+        # Dragging (input events only): outputs follow at once, figures wait for the release.
+        page.eval_on_selector("#slider-utilization", "e => { e.value = 700; "
+                              "e.dispatchEvent(new Event('input')); }")  # fmt: skip
+        page.wait_for_function("document.body.dataset.state === 'outputs'")
+        assert page.text_content("output[for=slider-utilization]") == "70%"
+        assert page.get_attribute("#results", "class") == "stale"
+        dragged = page.text_content("[data-output=compute]")
+        assert float(dragged.split()[0]) == pytest.approx(1.75 * float(before.split()[0]), rel=0.01)
+        page.eval_on_selector("#slider-utilization", "e => e.dispatchEvent(new Event('change'))")
+        page.wait_for_function(READY)
+        assert page.get_attribute("#results", "class") == ""
+        assert "value: 70%" in page.input_value("#editor")
+        page.fill("#slider-utilization", "600")
+        page.wait_for_function(f"{READY} && document.getElementById('editor').value"
+                               ".includes('value: 60%')")  # fmt: skip
+
         broken = page.input_value("#editor").replace("value: 60%", "value: sixty")
         page.fill("#editor", broken)
         page.wait_for_function(ERROR)

@@ -82,9 +82,12 @@ def page(title: str, body: str) -> str:
 
 
 def figure_html(svg: str, caption: str) -> str:
-    """An inline SVG figure with its caption."""
+    """An inline SVG figure with its caption, named for screen readers (``role="img"`` with
+    an ``aria-label``) and with a ``<title>`` (the tooltip, and SVG's own accessible name)."""
     label = html.escape(caption, quote=True)
     named = svg.replace("<svg", f'<svg role="img" aria-label="{label}"', 1)
+    opening = named.index(">", named.index("<svg")) + 1
+    named = named[:opening] + f"<title>{html.escape(caption)}</title>" + named[opening:]
     return f"<figure>{named}<figcaption class=muted>{html.escape(caption)}</figcaption></figure>"
 
 

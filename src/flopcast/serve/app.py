@@ -5,8 +5,8 @@ Routes::
     GET  /                the page (editor, sliders, results)
     GET  /api/files       the scenario files it may open: {"files": [name, ...]}
     GET  /api/file?name=  one file's text: {"name", "text"}
-    POST /api/evaluate    {"name", "text", "moves": {slider id: number}} -> the answer of
-                          :func:`flopcast.serve.session.evaluate_text`
+    POST /api/evaluate    {"name", "text", "moves": {slider id: number}, "render": bool}
+                          -> the answer of :func:`flopcast.serve.session.evaluate_text`
     POST /api/save        {"name", "text"} -> {"saved", "errors"}
 
 Only the files named at start (a file, or the scenario files of a folder) can be read or
@@ -89,7 +89,10 @@ def create_app(files: Mapping[str, Path], settings: Settings, host: str = "127.0
             return _refuse("expected 'moves' as {slider id: number}")
         moves = {str(k): float(v) for k, v in raw_moves.items() if isinstance(v, int | float)}
         path = by_name[data["name"]]
-        answer = await run_in_threadpool(evaluate_text, path, data["text"], moves, settings)
+        render = data.get("render", True) is not False
+        answer = await run_in_threadpool(
+            lambda: evaluate_text(path, data["text"], moves, settings, render=render)
+        )
         return JSONResponse(answer)
 
     async def save(request: Request) -> JSONResponse:

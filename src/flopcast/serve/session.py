@@ -93,9 +93,11 @@ def _outputs(result: Any) -> list[dict[str, Any]]:
 
 
 def evaluate_text(
-    path: Path, text: str, moves: dict[str, float], settings: Settings
+    path: Path, text: str, moves: dict[str, float], settings: Settings, *, render: bool = True
 ) -> dict[str, Any]:
-    """Apply ``moves`` (slider id to number) to ``text``, evaluate it, and describe the result."""
+    """Apply ``moves`` (slider id to number) to ``text``, evaluate it, and describe the result:
+    with ``render`` the tables and figures as HTML too (matplotlib's figures take most of the
+    time, so the page asks for them when a slider is released, not while it is dragged)."""
     answer: dict[str, Any] = {"text": text, "sliders": [], "outputs": [], "html": "",
                               "errors": []}  # fmt: skip
     try:
@@ -108,6 +110,8 @@ def evaluate_text(
         result = evaluate(scenario, samples=settings.samples, seed=settings.seed)
         answer["sliders"] = [slider.as_dict() for slider in sliders(text, scenario)]
         answer["outputs"] = _outputs(result)
+        if not render:
+            return answer
         if isinstance(result, TrajectoryResult):  # what evaluate gives for a scenario over years
             body = trajectory_body(result)
         else:

@@ -9,6 +9,8 @@ const TYPING_DELAY_MS = 400; // wait after typing before recomputing
 
 const $ = (id) => document.getElementById(id);
 const state = { name: null, sequence: 0, pending: {}, timer: null, sliders: [] };
+// While a slider is dragged the server sends outputs only (figures are the slow part); the
+// tables and figures follow when it is released.
 
 function valueAt(slider, position) {
   const f = position / STEPS;
@@ -103,8 +105,9 @@ function buildSliders(sliders) {
       const number = valueAt(slider, Number(range.value));
       value.textContent = shown(number, slider.unit);
       state.pending[slider.id] = number;
-      schedule(SLIDER_DELAY_MS, false);
+      schedule(SLIDER_DELAY_MS, false, false);
     });
+    range.addEventListener("change", () => schedule(0, false, true));
     row.append(label, range, value);
     box.appendChild(row);
   }
@@ -114,28 +117,31 @@ function sameSliders(a, b) {
   return a.length === b.length && a.every((s, i) => s.id === b[i].id);
 }
 
-function schedule(delay, rebuild) {
+function schedule(delay, rebuild, render = true) {
   clearTimeout(state.timer);
-  state.timer = setTimeout(() => evaluate(rebuild), delay);
+  state.timer = setTimeout(() => evaluate(rebuild, render), delay);
 }
 
-async function evaluate(rebuild) {
+async function evaluate(rebuild, render = true) {
   const sequence = ++state.sequence;
   const moves = state.pending;
   state.pending = {};
   setStatus("computing…");
   document.body.dataset.state = "busy";
-  const answer = await post("/api/evaluate", { name: state.name, text: $("editor").value, moves });
+  const request = { name: state.name, text: $("editor").value, moves, render };
+  const answer = await post("/api/evaluate", request);
   if (sequence !== state.sequence) return; // a newer change is on its way
   if (answer.text !== undefined && answer.text !== $("editor").value) $("editor").value = answer.text;
   showErrors(answer.errors || []);
   if (!(answer.errors || []).length) {
     showOutputs(answer.outputs);
-    $("results").innerHTML = answer.html;
+    if (render) $("results").innerHTML = answer.html;
+    $("results").classList.toggle("stale", !render);
     if (rebuild || !sameSliders(state.sliders, answer.sliders)) buildSliders(answer.sliders);
   }
-  setStatus((answer.errors || []).length ? "error" : "up to date");
-  document.body.dataset.state = (answer.errors || []).length ? "error" : "ready";
+  const failed = (answer.errors || []).length > 0;
+  setStatus(failed ? "error" : render ? "up to date" : "outputs up to date; figures on release");
+  document.body.dataset.state = failed ? "error" : render ? "ready" : "outputs";
 }
 
 async function open(name) {
