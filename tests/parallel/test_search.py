@@ -124,3 +124,12 @@ def test_search_text_names_objective_batch_precision_and_the_winners_breakdown()
     assert "#1's step: gemm" in text
     table = [line for line in text.splitlines() if line.startswith(" 1 ")]
     assert table and ("fp8" in table[0] or "bf16" in table[0])
+
+
+def test_fp8_plans_say_their_mfu_is_against_the_bf16_peak():
+    text = _search("16777216", "--precision", "fp8", "--top", "1").stdout
+    assert "MFU is against the dense BF16 peak at every precision" in text
+    bf16 = _search("16777216", "--precision", "bf16", "--top", "1").stdout
+    assert "MFU is against" not in bf16
+    data = json.loads(_search("16777216", "--format", "json").stdout)
+    assert data["mfu_basis"].startswith("dense BF16 peak")

@@ -189,6 +189,7 @@ def search_data(result: SearchResult, top: int, objective: str) -> dict[str, Any
         "evaluated": result.evaluated,
         "feasible": result.feasible,
         "seconds": result.seconds,
+        "mfu_basis": "dense BF16 peak (every precision)",
         "plans": plans,
     }
 
@@ -206,6 +207,11 @@ def search_summary(data: dict[str, Any]) -> str:
         )
     if data.get("precision"):
         text += f"; precision {data['precision']}"
+    if any(plan.get("precision") == "fp8" for plan in data.get("plans", [])):
+        text += (
+            "; MFU is against the dense BF16 peak at every precision (PaLM's convention), so "
+            "an FP8 plan's MFU can exceed what BF16 reaches"
+        )
     if batch and batch["warning"]:
         text += f". Warning: {batch['warning']}"
     return text
