@@ -24,11 +24,13 @@ function positionOf(slider, value) {
   return Math.round(Math.min(1, Math.max(0, f)) * STEPS);
 }
 
-function shown(value, unit) {
+// A value as the page shows it: as written in the file (up to 6 digits), or as a moved
+// slider writes it (4 digits, as the server does).
+function shown(value, unit, digits = 4) {
   const magnitude = Math.abs(value);
-  const number = magnitude !== 0 && (magnitude >= 1e6 || magnitude < 1e-3)
-    ? value.toExponential(3).replace(/\.?0*e\+?/, "e")
-    : value.toLocaleString("en-US", { maximumSignificantDigits: 4 });
+  const number = magnitude !== 0 && (magnitude >= 1e7 || magnitude < 1e-3)
+    ? value.toExponential(digits - 1).replace(/\.?0*e\+?/, "e")
+    : value.toLocaleString("en-US", { maximumSignificantDigits: digits });
   return number + (unit === "%" ? "%" : unit ? " " + unit : "");
 }
 
@@ -100,7 +102,7 @@ function buildSliders(sliders) {
     range.value = positionOf(slider, slider.number);
     const value = document.createElement("output");
     value.htmlFor = id;
-    value.textContent = shown(slider.number, slider.unit);
+    value.textContent = shown(slider.number, slider.unit, 6);
     range.addEventListener("input", () => {
       const number = valueAt(slider, Number(range.value));
       value.textContent = shown(number, slider.unit);
