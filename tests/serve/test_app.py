@@ -126,3 +126,31 @@ def test_a_scenario_over_years_shows_its_last_year_and_fan_charts():
     answer = evaluate_text(path, path.read_text(), {}, Settings(samples=300, seed=0))
     assert answer["errors"] == [] and answer["outputs"]
     assert "<svg" in answer["html"] and "bands" in answer["html"]
+
+
+def test_an_internal_failure_is_one_json_line(folder, monkeypatch):
+    from flopcast.serve import app as app_module
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(app_module, "evaluate_text", broken)
+    app = create_app(scenario_files(str(folder)), Settings(samples=10, seed=0), host="testserver")
+    response = TestClient(app, raise_server_exceptions=False).post(
+        "/api/evaluate", json={"name": NAME, "text": "", "moves": {}}
+    )
+    assert response.status_code == 500
+    assert response.json()["errors"][0]["message"] == (
+        "internal error (a bug in flopcast): RuntimeError: boom"
+    )
+
+
+def test_an_oversized_request_is_refused_before_it_is_read(client):
+    from flopcast.serve.app import MAX_REQUEST_BYTES
+
+    response = client.post(
+        "/api/evaluate",
+        content=b"{}",
+        headers={"Content-Type": "application/json", "Content-Length": str(MAX_REQUEST_BYTES + 1)},
+    )
+    assert response.status_code == 400 and "at most" in response.json()["errors"][0]["message"]

@@ -40,6 +40,12 @@ LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 #: Status of a request the app refuses (bad JSON, unknown file, foreign content type).
 BAD_REQUEST = 400
 
+#: Status of an answer that failed inside flopcast (a bug, reported as one line).
+INTERNAL_ERROR = 500
+
+#: Largest request body: a scenario file at its limit, JSON-escaped, plus the slider moves.
+MAX_REQUEST_BYTES = 2 * MAX_FILE_BYTES
+
 
 def _refuse(message: str) -> JSONResponse:
     return JSONResponse({"errors": [{"field": "", "line": None, "message": message}]},
@@ -67,9 +73,12 @@ def create_app(files: Mapping[str, Path], settings: Settings, host: str = "127.0
         """The request's JSON object with a known file name and a text, or a refusal."""
         if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
             return _refuse("expected a JSON request (Content-Type: application/json)")
+        declared = request.headers.get("content-length", "0")
+        if not declared.isdigit() or int(declared) > MAX_REQUEST_BYTES:
+            return _refuse(f"expected a request of at most {MAX_REQUEST_BYTES:,} bytes")
         raw = await request.body()
-        if len(raw) > 2 * MAX_FILE_BYTES:
-            return _refuse(f"request over {2 * MAX_FILE_BYTES:,} bytes")
+        if len(raw) > MAX_REQUEST_BYTES:
+            return _refuse(f"expected a request of at most {MAX_REQUEST_BYTES:,} bytes")
         try:
             data = await request.json()
         except ValueError:
@@ -111,4 +120,12 @@ def create_app(files: Mapping[str, Path], settings: Settings, host: str = "127.0
     ]
     hosts = sorted({*LOCAL_HOSTS, host})
     middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=hosts)]
-    return Starlette(routes=routes, middleware=middleware)
+    return Starlette(routes=routes, middleware=middleware,
+                     exception_handlers={Exception: _internal_error})  # fmt: skip
+
+
+async def _internal_error(request: Request, error: Exception) -> JSONResponse:
+    """A failure inside flopcast, as one line the page shows (as the CLI's exit status 3)."""
+    message = f"internal error (a bug in flopcast): {type(error).__name__}: {error}"
+    return JSONResponse({"errors": [{"field": "", "line": None, "message": message}]},
+                        status_code=INTERNAL_ERROR)  # fmt: skip
