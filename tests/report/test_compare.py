@@ -35,3 +35,18 @@ def test_text_has_a_column_per_file_and_one_file_is_refused():
     assert header.startswith("output") and S03 in header and S04 in header
     alone = CliRunner().invoke(cli, ["compare", S03])
     assert alone.exit_code == 2 and "at least two" in alone.output
+
+
+def test_csv_has_a_row_per_output_and_file(tmp_path):
+    import csv
+
+    table = tmp_path / "compare.csv"
+    result = CliRunner().invoke(cli, ["compare", S03, S04, "--samples", "500", "--csv", str(table)])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(table.open()))
+    assert {row["file"] for row in rows} == {S03, S04}
+    compute = [row for row in rows if row["output"] == "compute"]
+    assert len(compute) == 1 and compute[0]["file"] == S03 and compute[0]["verdict"] == "held"
+    assert float(compute[0]["p5"]) < float(compute[0]["median"]) < float(compute[0]["p95"])
+    into_input = CliRunner().invoke(cli, ["compare", S03, S04, "--csv", S03])
+    assert into_input.exit_code == 2

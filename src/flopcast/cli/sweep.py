@@ -39,8 +39,9 @@ def sweep(
 ) -> None:  # fmt: skip
     """Evaluate a scenario at every combination of the values given to its inputs."""
     from flopcast.files import read_yaml
+    from flopcast.report.data import csv_text
     from flopcast.report.output import check_output, write_atomically
-    from flopcast.report.sweep import sweep_csv, sweep_figure, sweep_lines, sweep_rows
+    from flopcast.report.sweep import sweep_figure, sweep_lines, sweep_rows
     from flopcast.scenario.sweep import parse_axis
     from flopcast.scenario.sweep import sweep as run_sweep
     from flopcast.scenario.sweep_mappers import dask_mapper, process_mapper
@@ -62,7 +63,7 @@ def sweep(
     # The figure is drawn before anything is written, so a bad --output writes nothing.
     figure = sweep_figure(points, axes[0].name, output_name) if figure_path else None
     if csv_path:
-        write_atomically(csv_path, sweep_csv(rows))
+        write_atomically(csv_path, csv_text(rows))
     if figure_path and figure:
         write_atomically(figure_path, figure)
     if output_format == "json":

@@ -43,3 +43,13 @@ def compare_lines(files: Sequence[str], rows: Sequence[dict[str, Any]]) -> list[
     widths = [max(len(line[i]) for line in table) for i in range(len(table[0]))]
     return ["  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip()
             for line in table]  # fmt: skip
+
+
+def compare_table(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows long: one per output and file that has it (for CSV)."""
+    return [
+        {"output": row["output"], "file": path, **cell, "verdict": cell["verdict"] or ""}
+        for row in rows
+        for path, cell in row["scenarios"].items()
+        if cell is not None
+    ]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Sequence
 from typing import Any
 
 from flopcast.quantity.units import format_unit
@@ -93,3 +96,12 @@ def claim_data(output: OutputResult, claim: ClaimResult) -> dict[str, Any]:
         "rule_tolerance": claim.rule_tolerance,
         "note": expect.note,
     }
+
+
+def csv_text(rows: Sequence[dict[str, Any]]) -> str:
+    """Rows of one shape as CSV: a header of their keys, then one line per row."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from typing import Any
 
@@ -24,15 +22,6 @@ def sweep_rows(points: Sequence[SweepPoint]) -> list[dict[str, Any]]:
         for point in points
         for output in point.outputs
     ]  # fmt: skip
-
-
-def sweep_csv(rows: list[dict[str, Any]]) -> str:
-    """The rows as CSV, one column per field."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue()
 
 
 def sweep_lines(rows: list[dict[str, Any]], names: list[str]) -> list[str]:
