@@ -154,3 +154,28 @@ def test_an_oversized_request_is_refused_before_it_is_read(client):
         headers={"Content-Type": "application/json", "Content-Length": str(MAX_REQUEST_BYTES + 1)},
     )
     assert response.status_code == 400 and "at most" in response.json()["errors"][0]["message"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["inputs: " + "[" * 5000 + "]" * 5000, "a: &x [1]\nb: *x\n", "- 1\n", "", "\x00"],
+    ids=["deep", "alias", "list", "empty", "nul"],
+)
+def test_hostile_texts_get_an_error_answer_not_a_crash(client, text):
+    answer = _evaluate(client, text)
+    assert answer["errors"] and answer["outputs"] == [] and answer["sliders"] == []
+
+
+def test_answers_drawn_on_many_threads_match_one_drawn_alone(folder):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from flopcast.serve.session import evaluate_text
+
+    path = folder / NAME
+    text, settings = path.read_text(), Settings(samples=300, seed=0)
+    alone = evaluate_text(path, text, {}, settings)["html"]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(
+            pool.map(lambda _: evaluate_text(path, text, {}, settings)["html"], range(8))
+        )
+    assert all(html == alone for html in answers)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,10 @@ from flopcast.scenario.loader import scenario_from_data
 from flopcast.scenario.model import Scenario
 from flopcast.scenario.trajectory import TrajectoryResult
 from flopcast.serve.sliders import move, sliders
+
+#: matplotlib's pyplot keeps global state, and the app answers requests on several threads:
+#: figures are drawn one request at a time.
+_DRAWING = threading.Lock()
 
 #: ``line N`` in a YAML parser's message.
 _LINE = re.compile(r"\bline (\d+)")
@@ -58,7 +63,7 @@ def _line_of(text: str, field: str) -> int | None:
     """The 1-based line of the deepest node of ``text`` that ``field`` reaches."""
     try:
         node: Any = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):  # RecursionError: nested too deeply
         return None
     line = None
     for part in _FIELD_PART.findall(field):
@@ -112,10 +117,11 @@ def evaluate_text(
         answer["outputs"] = _outputs(result)
         if not render:
             return answer
-        if isinstance(result, TrajectoryResult):  # what evaluate gives for a scenario over years
-            body = trajectory_body(result)
-        else:
-            body = scenario_body(result)
+        with _DRAWING:
+            if isinstance(result, TrajectoryResult):  # evaluate's result over years
+                body = trajectory_body(result)
+            else:
+                body = scenario_body(result)
         answer["html"] = wide_tables(body)
     except FlopcastError as err:
         answer["errors"] = [_error(err, text)]

@@ -205,7 +205,10 @@ def _written_places(name: str, node: yaml.Node, scenario: Scenario) -> list[_Pla
 
 
 def _places(text: str, scenario: Scenario) -> list[_Place]:
-    root = yaml.compose(text, Loader=yaml.SafeLoader)  # character offsets, unlike libyaml's
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)  # character offsets, unlike libyaml's
+    except RecursionError:  # nested deeper than Python's composer goes: no sliders
+        return []
     if not isinstance(root, yaml.MappingNode):
         return []
     for key, value in root.value:
