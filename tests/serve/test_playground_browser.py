@@ -110,3 +110,26 @@ def test_the_playground_fits_the_screen(server, tmp_path, size):
         page.screenshot(path=str(shot))
         assert screenshot_is_drawn(shot, size)
         assert page.evaluate("document.body.dataset.errors || ''") == ""
+
+
+def test_a_move_survives_an_answer_made_stale_by_a_newer_move(server):
+    with browser() as chromium:
+        page = chromium.new_page(viewport=DESKTOP)
+        _open(page, server)
+        # Hold the next answer back, so that a second move is sent while the first is out.
+        page.evaluate("""() => { const fetch0 = window.fetch; let held = false;
+          window.fetch = async (...args) => { const answer = await fetch0(...args);
+            if (String(args[0]).includes('evaluate') && !held) {
+              held = true; await new Promise(done => setTimeout(done, 800)); }
+            return answer; }; }""")
+        page.eval_on_selector("#slider-chips", "e => { e.value = 800; "
+                              "e.dispatchEvent(new Event('input')); }")  # fmt: skip
+        page.wait_for_function("document.body.dataset.state === 'busy'")
+        page.fill("#slider-utilization", "600")
+        page.wait_for_function(f"{READY} && document.getElementById('editor').value"
+                               ".includes('value: 60%')")  # fmt: skip
+        page.wait_for_timeout(1000)  # the held answer arrives, stale, and is dropped
+        text = page.input_value("#editor")
+        assert "value: 60%" in text
+        # The first move is in the text too: position 800 of 1000 on 5,000-500,000 (log).
+        assert "value: 199100\n" in text

@@ -8,7 +8,10 @@ const SLIDER_DELAY_MS = 120; // wait after a slider moves before recomputing
 const TYPING_DELAY_MS = 400; // wait after typing before recomputing
 
 const $ = (id) => document.getElementById(id);
-const state = { name: null, sequence: 0, pending: {}, timer: null, sliders: [] };
+// `unapplied` holds slider moves not yet in the editor's text: each request sends them all
+// (a move sets a number, so sending it twice is harmless) and an answer that is shown clears
+// those it carried, so a move survives an answer that a newer change made stale.
+const state = { name: null, sequence: 0, unapplied: {}, timer: null, sliders: [] };
 // While a slider is dragged the server sends outputs only (figures are the slow part); the
 // tables and figures follow when it is released.
 
@@ -106,7 +109,7 @@ function buildSliders(sliders) {
     range.addEventListener("input", () => {
       const number = valueAt(slider, Number(range.value));
       value.textContent = shown(number, slider.unit);
-      state.pending[slider.id] = number;
+      state.unapplied[slider.id] = number;
       schedule(SLIDER_DELAY_MS, false, false);
     });
     range.addEventListener("change", () => schedule(0, false, true));
@@ -126,13 +129,15 @@ function schedule(delay, rebuild, render = true) {
 
 async function evaluate(rebuild, render = true) {
   const sequence = ++state.sequence;
-  const moves = state.pending;
-  state.pending = {};
+  const moves = { ...state.unapplied };
   setStatus("computing…");
   document.body.dataset.state = "busy";
   const request = { name: state.name, text: $("editor").value, moves, render };
   const answer = await post("/api/evaluate", request);
   if (sequence !== state.sequence) return; // a newer change is on its way
+  for (const [id, number] of Object.entries(moves)) {
+    if (state.unapplied[id] === number) delete state.unapplied[id];
+  }
   if (answer.text !== undefined && answer.text !== $("editor").value) $("editor").value = answer.text;
   showErrors(answer.errors || []);
   if (!(answer.errors || []).length) {
@@ -148,6 +153,7 @@ async function evaluate(rebuild, render = true) {
 
 async function open(name) {
   state.name = name;
+  state.unapplied = {};
   const sequence = ++state.sequence;
   const response = await fetch("/api/file?name=" + encodeURIComponent(name));
   const data = await response.json();
