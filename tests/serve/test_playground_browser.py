@@ -133,3 +133,23 @@ def test_a_move_survives_an_answer_made_stale_by_a_newer_move(server):
         assert "value: 60%" in text
         # The first move is in the text too: position 800 of 1000 on 5,000-500,000 (log).
         assert "value: 199100\n" in text
+
+
+def test_typing_while_an_answer_is_out_is_kept(server):
+    with browser() as chromium:
+        page = chromium.new_page(viewport=DESKTOP)
+        _open(page, server)
+        # The answer comes back after the typing but before the typing's own request (400 ms).
+        page.evaluate("""() => { const fetch0 = window.fetch; let held = false;
+          window.fetch = async (...args) => { const answer = await fetch0(...args);
+            if (String(args[0]).includes('evaluate') && !held) {
+              held = true; await new Promise(done => setTimeout(done, 200)); }
+            return answer; }; }""")
+        page.fill("#slider-utilization", "600")
+        page.wait_for_function("document.body.dataset.state === 'busy'")
+        typed = page.input_value("#editor").replace("title: ", "title: Edited version of ", 1)
+        page.fill("#editor", typed)  # while the slider's answer is held back
+        page.wait_for_function(f"{READY} && document.getElementById('editor').value"
+                               ".includes('value: 60%')")  # fmt: skip
+        text = page.input_value("#editor")
+        assert "title: Edited version of " in text and "value: 60%" in text

@@ -135,6 +135,8 @@ async function evaluate(rebuild, render = true) {
   const request = { name: state.name, text: $("editor").value, moves, render };
   const answer = await post("/api/evaluate", request);
   if (sequence !== state.sequence) return; // a newer change is on its way
+  // Typed into since it was sent: keep the typing (its own request follows) and the moves.
+  if ($("editor").value !== request.text) return;
   for (const [id, number] of Object.entries(moves)) {
     if (state.unapplied[id] === number) delete state.unapplied[id];
   }
