@@ -179,5 +179,8 @@ window.addEventListener("DOMContentLoaded", () => {
   picker.addEventListener("change", () => { if (picker.value !== state.name) open(picker.value); });
   $("editor").addEventListener("input", () => schedule(TYPING_DELAY_MS, true));
   $("save").addEventListener("click", save);
+  document.addEventListener("keydown", (event) => {
+    if ((event.ctrlKey || event.metaKey) && event.key === "s") { event.preventDefault(); save(); }
+  });
   open(files[0]);
 });
