@@ -179,3 +179,25 @@ def test_answers_drawn_on_many_threads_match_one_drawn_alone(folder):
             pool.map(lambda _: evaluate_text(path, text, {}, settings)["html"], range(8))
         )
     assert all(html == alone for html in answers)
+
+
+def test_serve_without_its_extra_says_how_to_install_it(monkeypatch):
+    import sys
+
+    from click.testing import CliRunner
+
+    from flopcast.cli.main import cli
+
+    monkeypatch.setitem(sys.modules, "uvicorn", None)  # as if the extra were not installed
+    result = CliRunner().invoke(cli, ["serve", str(SEED / NAME)])
+    assert result.exit_code == 2
+    assert "pip install 'flopcast[serve]'" in result.output
+
+
+def test_serve_of_a_missing_path_exits_2():
+    from click.testing import CliRunner
+
+    from flopcast.cli.main import cli
+
+    result = CliRunner().invoke(cli, ["serve", "no/such/folder"])
+    assert result.exit_code == 2 and "no such file or folder" in result.output
