@@ -40,8 +40,9 @@ EDGE = "#222222"
 #: Hatches that tell apart bar segments once the colours repeat.
 HATCHES = ("", "//", "..", "xx")
 
-#: Unit prefixes for scaled linear axes, by power of 1000; money in the finance style.
-SI_PREFIXES = {3: "k", 6: "M", 9: "G", 12: "T", 15: "P", 18: "E", 21: "Z", 24: "Y"}
+#: Unit prefixes for scaled linear axes, by power of 1000, up to exa (the field writes
+#: "1e24 FLOP", not "1 YFLOP"); money in the finance style.
+SI_PREFIXES = {3: "k", 6: "M", 9: "G", 12: "T", 15: "P", 18: "E"}
 MONEY_PREFIXES = {3: "k", 6: "M", 9: "B", 12: "T"}
 
 
