@@ -62,7 +62,8 @@ def test_palette_has_no_colour_a_colour_blind_reader_confuses_with_yellow_on_whi
     ("values", "unit", "expected"),
     [([3e9, 1e9], "USD", (1e9, "$B")), ([4.2e15], "FLOP/s", (1e15, "PFLOP/s")),
      ([250e3], "USD", (1e3, "$k")), ([40.0], "%", (1.0, "%")), ([0.5], "s", (1.0, "s")),
-     ([2e26], "FLOP", (1e24, "1e24 FLOP")), ([3e18], "FLOP", (1e18, "EFLOP")), ([3e30], "FLOP", (1e30, "1e30 FLOP")),
+     ([2e26], "FLOP", (1e24, "1e24 FLOP")), ([3e18], "FLOP", (1e18, "EFLOP")),
+     ([3e30], "FLOP", (1e30, "1e30 FLOP")),
      ([5e6], "token/chip/s", (1e6, "Mtoken/chip/s"))],
 )  # fmt: skip
 def test_axes_take_a_scale_into_their_unit(values, unit, expected):
