@@ -112,16 +112,24 @@ def test_the_playground_fits_the_screen(server, tmp_path, size):
         assert page.evaluate("document.body.dataset.errors || ''") == ""
 
 
+def _hold_next_answer(page, milliseconds):
+    """Make the page's next /api/evaluate answer arrive ``milliseconds`` late."""
+    page.evaluate(
+        """ms => { const fetch0 = window.fetch; let held = false;
+          window.fetch = async (...args) => { const answer = await fetch0(...args);
+            if (String(args[0]).includes('evaluate') && !held) {
+              held = true; await new Promise(done => setTimeout(done, ms)); }
+            return answer; }; }""",
+        milliseconds,
+    )
+
+
 def test_a_move_survives_an_answer_made_stale_by_a_newer_move(server):
     with browser() as chromium:
         page = chromium.new_page(viewport=DESKTOP)
         _open(page, server)
         # Hold the next answer back, so that a second move is sent while the first is out.
-        page.evaluate("""() => { const fetch0 = window.fetch; let held = false;
-          window.fetch = async (...args) => { const answer = await fetch0(...args);
-            if (String(args[0]).includes('evaluate') && !held) {
-              held = true; await new Promise(done => setTimeout(done, 800)); }
-            return answer; }; }""")
+        _hold_next_answer(page, 800)
         page.eval_on_selector("#slider-chips", "e => { e.value = 800; "
                               "e.dispatchEvent(new Event('input')); }")  # fmt: skip
         page.wait_for_function("document.body.dataset.state === 'busy'")
@@ -140,11 +148,7 @@ def test_typing_while_an_answer_is_out_is_kept(server):
         page = chromium.new_page(viewport=DESKTOP)
         _open(page, server)
         # The answer comes back after the typing but before the typing's own request (400 ms).
-        page.evaluate("""() => { const fetch0 = window.fetch; let held = false;
-          window.fetch = async (...args) => { const answer = await fetch0(...args);
-            if (String(args[0]).includes('evaluate') && !held) {
-              held = true; await new Promise(done => setTimeout(done, 200)); }
-            return answer; }; }""")
+        _hold_next_answer(page, 200)
         page.fill("#slider-utilization", "600")
         page.wait_for_function("document.body.dataset.state === 'busy'")
         typed = page.input_value("#editor").replace("title: ", "title: Edited version of ", 1)

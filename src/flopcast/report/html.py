@@ -127,8 +127,7 @@ def output_figures(output: OutputResult) -> list[tuple[str, str]]:
 def scenario_tables_html(result: ScenarioResult) -> str:
     """Title, claims, inputs and outputs as HTML (the body of a report, and Jupyter's view)."""
     scenario = result.scenario
-    title = f"{scenario.id}: {scenario.title}" if scenario.id else scenario.title
-    body = [f"<h1>{html.escape(title)}</h1>"]
+    body = [f"<h1>{html.escape(scenario.heading)}</h1>"]
     if scenario.description:
         body.append(f"<p>{linkify(scenario.description)}</p>")
     body.append(
@@ -187,10 +186,9 @@ def scenario_tables_html(result: ScenarioResult) -> str:
 def scenario_html(result: ScenarioResult) -> str:
     """The report of one scenario run: tables, a figure per output, the derivation graph."""
     scenario = result.scenario
-    title = f"{scenario.id}: {scenario.title}" if scenario.id else scenario.title
     body = [scenario_body(result), "<h2>Derivation</h2>"]
     body.append(figure_html(graph_svg(scenario), "inputs (blue) feed outputs (orange)"))
-    return page(title, "".join(body))
+    return page(scenario.heading, "".join(body))
 
 
 def scenario_body(result: ScenarioResult) -> str:

@@ -57,9 +57,9 @@ def print_table(result: ScenarioResult, stream: TextIO) -> None:
 
     console = Console(file=stream, width=max(120, Console(file=stream).width))
     scenario = result.scenario
-    heading = f"{scenario.id}: {scenario.title}" if scenario.id else scenario.title
     console.print(
-        f"[bold]{rich_markup(heading)}[/bold]  ({result.samples:,} samples, seed {result.seed})"
+        f"[bold]{rich_markup(scenario.heading)}[/bold]  "
+        f"({result.samples:,} samples, seed {result.seed})"
     )
     inputs = Table("input", "value (90% interval)", "source", title="Inputs", title_justify="left")
     for item in result.inputs:
@@ -90,9 +90,8 @@ def print_table(result: ScenarioResult, stream: TextIO) -> None:
 def markdown(result: ScenarioResult) -> str:
     """The same content as Markdown tables, for issues and posts."""
     scenario = result.scenario
-    heading = f"{scenario.id}: {scenario.title}" if scenario.id else scenario.title
     lines = [
-        f"## {markdown_text(heading)}",
+        f"## {markdown_text(scenario.heading)}",
         "",
         f"{result.samples:,} samples, seed {result.seed}.",
         "",

@@ -73,8 +73,7 @@ def trajectory_lines(result: TrajectoryResult) -> list[str]:
     """Per output, one line per year (median and 90% interval); solved years; binding
     shares; the claims with their verdicts."""
     scenario = result.scenario
-    title = f"{scenario.id}: {scenario.title}" if scenario.id else scenario.title
-    lines = [plain(title), f"{result.samples:,} sample paths, seed {result.seed}"]
+    lines = [plain(scenario.heading), f"{result.samples:,} sample paths, seed {result.seed}"]
     for name in scenario.outputs:
         lines.append(f"{plain(name)}:")
         lines += [f"  {year}  {_cell(output)}" for year, output in result.series(name)]
@@ -107,7 +106,6 @@ def trajectory_lines(result: TrajectoryResult) -> list[str]:
 def trajectory_markdown(result: TrajectoryResult) -> str:
     """The per-year table as Markdown: outputs as rows, years as columns."""
     scenario = result.scenario
-    title = f"{scenario.id}: {scenario.title}" if scenario.id else scenario.title
     header = "| output | " + " | ".join(str(y) for y in result.years) + " |"
     rule = "|---|" + "---|" * len(result.years)
     rows = [
@@ -122,7 +120,9 @@ def trajectory_markdown(result: TrajectoryResult) -> str:
         for o in result.outputs
         if o.claim is not None
     ]
-    return "\n".join([f"## {markdown_cell(title)}", "", header, rule, *rows, "", *claims, ""])
+    return "\n".join(
+        [f"## {markdown_cell(scenario.heading)}", "", header, rule, *rows, "", *claims, ""]
+    )
 
 
 def trajectory_html(result: TrajectoryResult) -> str:
@@ -131,8 +131,7 @@ def trajectory_html(result: TrajectoryResult) -> str:
     from flopcast.report.html import page
 
     scenario = result.scenario
-    title = f"{scenario.id}: {scenario.title}" if scenario.id else scenario.title
-    return page(title, trajectory_body(result))
+    return page(scenario.heading, trajectory_body(result))
 
 
 def trajectory_body(result: TrajectoryResult) -> str:
@@ -141,8 +140,7 @@ def trajectory_body(result: TrajectoryResult) -> str:
     from flopcast.report.html import figure_html
 
     scenario = result.scenario
-    title = f"{scenario.id}: {scenario.title}" if scenario.id else scenario.title
-    body = [f"<h1>{html.escape(title)}</h1>"]
+    body = [f"<h1>{html.escape(scenario.heading)}</h1>"]
     if scenario.description:
         body.append(f"<p>{html.escape(scenario.description)}</p>")
     for output in result.outputs:

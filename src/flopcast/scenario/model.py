@@ -145,6 +145,11 @@ class Scenario:
     """``binding`` outputs."""
 
     @property
+    def heading(self) -> str:
+        """``ID: title`` (or the title alone), as reports and tables head the scenario."""
+        return f"{self.id}: {self.title}" if self.id else self.title
+
+    @property
     def claims(self) -> list[OutputDef]:
         """The outputs that carry an ``expect`` block."""
         return [output for output in self.outputs.values() if output.expect is not None]
